@@ -43,6 +43,8 @@ export default defineConfig({
 					sequence: { concurrent: true },
 					testTimeout: 600_000,
 					hookTimeout: 600_000,
+					// Deletes the run's endpoints still alive when the stage ends.
+					globalSetup: ["src/probe/stage-teardown.ts"],
 				},
 			},
 		],

@@ -90,7 +90,7 @@ export class ApiError extends MaasError {
 		const code = details.errorCode ?? "no error_code";
 		super(
 			"MAAS_API_ERROR",
-			`${details.method} ${details.url} answered ${details.status} (${code})${
+			`${details.method} ${details.url} responded with ${details.status} (${code})${
 				details.errorMsg ? `: ${details.errorMsg}` : ""
 			}`,
 		);
@@ -150,9 +150,9 @@ export class SafetyError extends MaasError {
 }
 
 export function isMaasError(value: unknown): value is MaasError {
-	return (
-		value instanceof Error &&
-		typeof (value as { code?: unknown }).code === "string" &&
-		(value as { code: string }).code.startsWith("MAAS_")
-	);
+	if (!(value instanceof Error)) {
+		return false;
+	}
+	const code: unknown = (value as { code?: unknown }).code;
+	return typeof code === "string" && code.startsWith("MAAS_");
 }

@@ -1,0 +1,86 @@
+/**
+ * Brings the ledger in line with the region after a verification process
+ * ended, whatever way it ended. A process that crashed or was killed never
+ * ran its teardown, and an interaction may have created or deleted an
+ * endpoint behind the ledger's back. For every name the verify stage
+ * reserved that is not yet recorded as deleted, the region's list decides:
+ * listed -> record it as created if needed and delete it; not listed ->
+ * record a created one as deleted. Only names this run reserved are
+ * looked at, so nothing of anyone else is touched.
+ */
+import type { MaasClient } from "../../src/client/index.ts";
+import type { Ledger, LedgerEntry } from "../../src/probe/ledger.ts";
+
+export interface LedgerReconciler {
+	/** Deletes what is still alive; returns one sentence per failure. */
+	reconcile(): Promise<string[]>;
+}
+
+/**
+ * Creates a reconciler for the run of `ledger`. The ledger reads its file
+ * on every call, so it reads what the verification processes recorded.
+ * Names already in it when the reconciler is made belong to earlier stages
+ * and are left alone.
+ */
+export function createLedgerReconciler(options: {
+	client: MaasClient;
+	ledger: Ledger;
+	namePrefix: string;
+}): LedgerReconciler {
+	const { client, ledger } = options;
+	const runNamePrefix = `${options.namePrefix}${ledger.runId}-`;
+	const earlier = new Set(ledger.entries().map((entry) => entry.name));
+	/** Reserved names already found unused in the region. */
+	const unused = new Set<string>();
+
+	function pending(): LedgerEntry[] {
+		return ledger
+			.entries()
+			.filter(
+				(entry) =>
+					!earlier.has(entry.name) &&
+					entry.name.startsWith(runNamePrefix) &&
+					(entry.state === "created" ||
+						(entry.state === "reserved" && !unused.has(entry.name))),
+			);
+	}
+
+	return {
+		async reconcile() {
+			const open = pending();
+			if (open.length === 0) return [];
+			const failures: string[] = [];
+			let listed: Array<{ id: string; endpoint_name: string }>;
+			try {
+				listed = (await client.listEndpoints()).body.items;
+			} catch (error) {
+				return [
+					`could not list endpoints to clean up ${open.map((entry) => entry.name).join(", ")}: ${(error as Error).message}`,
+				];
+			}
+			for (const entry of open) {
+				const found = listed.find((item) => item.endpoint_name === entry.name);
+				try {
+					if (!found) {
+						if (entry.state === "created" && entry.id) {
+							ledger.recordDeleted(entry.id);
+						} else {
+							unused.add(entry.name);
+						}
+						continue;
+					}
+					if (entry.id !== found.id || entry.state !== "created") {
+						ledger.recordCreated(entry.name, found.id);
+					}
+					await client.deleteEndpoint(found.id);
+					ledger.recordDeleted(found.id);
+				} catch (error) {
+					failures.push(
+						`could not clean up endpoint ${entry.name}: ${(error as Error).message}`,
+					);
+				}
+			}
+			return failures;
+		},
+	};
+}

@@ -1,0 +1,124 @@
+/**
+ * Stage `verify`: replays every interaction of the committed pact files
+ * against the target region, one vitest test (one JUnit testcase) per
+ * interaction, named `<requirement id> <interaction description>`. Each
+ * interaction is verified by a process of its own (see
+ * contracts/support/verify-one.ts) with a hard timeout, so a crash or a
+ * stall fails that testcase only and the remaining ones still run. After
+ * each verification the ledger is reconciled with the region, so nothing
+ * a crashed verification made outlives it.
+ */
+import { basename } from "node:path";
+import { afterAll, beforeAll, describe, test } from "vitest";
+import { MaasClient } from "../../src/client/index.ts";
+import { loadConfig } from "../../src/config/index.ts";
+import { Ledger } from "../../src/probe/ledger.ts";
+import { redact } from "../../src/redact.ts";
+import { requirementById } from "../../src/requirements/index.ts";
+import {
+	createLedgerReconciler,
+	type LedgerReconciler,
+} from "../support/ledger-reconcile.ts";
+import {
+	COMMITTED_PACT_DIR,
+	listPactFiles,
+	type PactDocument,
+	readPactFile,
+	requirementOf,
+} from "../support/pact-file.ts";
+import { runVerification } from "../support/run-verification.ts";
+import {
+	resolveTarget,
+	type VerificationTarget,
+} from "../support/verification-target.ts";
+
+const config = loadConfig();
+
+let target: VerificationTarget | undefined;
+let client: MaasClient | undefined;
+let reconciler: LedgerReconciler | undefined;
+
+beforeAll(async () => {
+	target = await resolveTarget(config);
+	client = new MaasClient({
+		endpoint: target.endpoint,
+		projectId: target.projectId,
+		token: target.token,
+		timeoutMs: config.requestTimeoutMs,
+	});
+	reconciler = createLedgerReconciler({
+		client,
+		ledger: Ledger.open(target.ledgerFile, target.runId),
+		namePrefix: config.namePrefix,
+	});
+});
+
+afterAll(async () => {
+	try {
+		const failures = (await reconciler?.reconcile()) ?? [];
+		if (failures.length > 0) {
+			throw new Error(redact(failures.join("\n")));
+		}
+	} finally {
+		await client?.close();
+		await target?.close();
+	}
+});
+
+const pactFiles = listPactFiles(COMMITTED_PACT_DIR);
+
+if (pactFiles.length === 0) {
+	test("VERIFY-PACT-FILES the committed pact files", () => {
+		throw new Error(
+			`no pact files in ${COMMITTED_PACT_DIR}; generate them with "npm run contracts:update"`,
+		);
+	});
+}
+
+for (const file of pactFiles) {
+	let document: PactDocument;
+	try {
+		document = readPactFile(file);
+	} catch (error) {
+		const message = (error as Error).message;
+		test(`VERIFY-PACT-FILES ${basename(file)}`, () => {
+			throw new Error(message);
+		});
+		continue;
+	}
+	describe(basename(file), () => {
+		for (const interaction of document.interactions) {
+			const id = requirementOf(interaction) ?? "VERIFY-NO-REQUIREMENT";
+			test(`${id} ${interaction.description}`, async ({ task }) => {
+				if (!target || !reconciler) {
+					throw new Error("the verify stage could not resolve its target");
+				}
+				task.meta.requirement = id;
+				task.meta.stage = "verify";
+				task.meta.target = target.endpoint;
+				const problems: string[] = [];
+				try {
+					const requirement = requirementById(id);
+					task.meta.level = requirement.level;
+					task.meta.source = requirement.source;
+				} catch (error) {
+					problems.push(
+						`interaction ${JSON.stringify(interaction.description)} names no catalogue requirement (${(error as Error).message}); give it reference("requirement", ID, url) in its consumer test`,
+					);
+				}
+				const report = await runVerification({
+					pactFile: file,
+					description: interaction.description,
+					env: target.childEnv,
+					requestTimeoutMs: config.requestTimeoutMs,
+				});
+				const cleanup = await reconciler.reconcile();
+				if (!report.passed) problems.push(report.message);
+				problems.push(...cleanup.map((line) => redact(line)));
+				if (problems.length > 0) {
+					throw new Error(problems.join("\n\n"));
+				}
+			});
+		}
+	});
+}

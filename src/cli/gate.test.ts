@@ -1,0 +1,324 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, test } from "vitest";
+import { type MockRegion, startMockRegion } from "../mock-region/index.ts";
+import { findAll, parseXml, type XmlElement } from "../report/xml-check.ts";
+import { baseEnvironment, runCli, startCli } from "./cli-process.ts";
+
+/** End-to-end: the gate as a real process against mock regions. */
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+	for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function tempDir(): string {
+	const dir = mkdtempSync(join(tmpdir(), "maas-gate-"));
+	cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+	return dir;
+}
+
+async function mock(
+	options: Parameters<typeof startMockRegion>[0] = {},
+): Promise<MockRegion> {
+	const region = await startMockRegion(options);
+	cleanups.push(() => region.close());
+	return region;
+}
+
+function envFor(
+	region: MockRegion,
+	reportDir: string,
+	extra: Record<string, string> = {},
+) {
+	return baseEnvironment({
+		MAAS_ENDPOINT: region.url,
+		MAAS_PROJECT_ID: region.projectId,
+		MAAS_AUTH_TOKEN: region.token,
+		MAAS_REPORT_DIR: reportDir,
+		...extra,
+	});
+}
+
+function mergedTestcases(reportDir: string): XmlElement[] {
+	const xml = readFileSync(join(reportDir, "junit.xml"), "utf8");
+	return findAll(parseXml(xml), "testcase");
+}
+
+function failing(testcases: XmlElement[]): XmlElement[] {
+	return testcases.filter(
+		(testcase) =>
+			findAll(testcase, "failure").length + findAll(testcase, "error").length >
+			0,
+	);
+}
+
+/** Returns a port on 127.0.0.1 that nothing listens on (bound, then released). */
+async function closedPort(): Promise<number> {
+	const server = createServer();
+	await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+	const address = server.address();
+	await new Promise<void>((resolve) => server.close(() => resolve()));
+	if (!address || typeof address === "string") throw new Error("no port");
+	return address.port;
+}
+
+/** Checks that stderr is one non-empty line ending a sentence, and returns it. */
+function expectOneSentence(stderr: string): string {
+	const lines = stderr.split("\n").filter((line) => line.trim() !== "");
+	expect(lines).toHaveLength(1);
+	expect(lines[0]).toMatch(/\.$/);
+	return lines[0] ?? "";
+}
+
+describe("gate exits 2 when it cannot start", () => {
+	test("a bad MAAS_REQUEST_TIMEOUT_MS", async () => {
+		const reportDir = tempDir();
+		const result = await runCli(
+			["gate"],
+			baseEnvironment({
+				MAAS_REQUEST_TIMEOUT_MS: "soon",
+				MAAS_REPORT_DIR: reportDir,
+			}),
+		);
+		expect(result.code).toBe(2);
+		expect(expectOneSentence(result.stderr)).toContain(
+			"MAAS_REQUEST_TIMEOUT_MS",
+		);
+		expect(existsSync(join(reportDir, "junit.xml"))).toBe(false);
+	});
+
+	test("MAAS_ENDPOINT without a token", async () => {
+		const result = await runCli(
+			["gate"],
+			baseEnvironment({
+				MAAS_ENDPOINT: "http://127.0.0.1:9",
+				MAAS_PROJECT_ID: "0123456789abcdef0123456789abcdef",
+				MAAS_REPORT_DIR: tempDir(),
+			}),
+		);
+		expect(result.code).toBe(2);
+		expect(expectOneSentence(result.stderr)).toContain("MAAS_AUTH_TOKEN");
+	});
+
+	test("an unreachable endpoint (closed port on 127.0.0.1)", async () => {
+		const port = await closedPort();
+		const result = await runCli(
+			["gate", "--endpoint", `http://127.0.0.1:${port}`],
+			baseEnvironment({
+				MAAS_PROJECT_ID: "0123456789abcdef0123456789abcdef",
+				MAAS_AUTH_TOKEN: "some-token-value",
+				MAAS_REPORT_DIR: tempDir(),
+			}),
+		);
+		expect(result.code).toBe(2);
+		const line = expectOneSentence(result.stderr);
+		expect(line).toContain(`http://127.0.0.1:${port}`);
+		expect(line).toContain("MAAS_ENDPOINT");
+	});
+
+	test("a refused IAM login, without the password in the output", async () => {
+		const region = await mock();
+		const password = "wrong-password-71c3";
+		const result = await runCli(
+			["gate", `--iam-password=${password}`],
+			baseEnvironment({
+				MAAS_ENDPOINT: region.url,
+				MAAS_PROJECT_ID: region.projectId,
+				MAAS_IAM_ENDPOINT: region.iamUrl,
+				MAAS_IAM_USER: region.users[0]?.name ?? "",
+				MAAS_IAM_DOMAIN: region.users[0]?.domain ?? "",
+				MAAS_REPORT_DIR: tempDir(),
+			}),
+		);
+		expect(result.code).toBe(2);
+		expect(expectOneSentence(result.stderr)).toContain("IAM login");
+		expect(result.stdout + result.stderr).not.toContain(password);
+		expect(region.endpoints()).toEqual([]);
+	});
+
+	test("not enough free quota", async () => {
+		const region = await mock({
+			quota: 2,
+			seed: [{ endpoint_name: "someone-elses-endpoint" }],
+		});
+		const result = await runCli(["gate"], envFor(region, tempDir()));
+		expect(result.code).toBe(2);
+		expect(expectOneSentence(result.stderr)).toContain("free endpoint slots");
+	});
+});
+
+describe("command line", () => {
+	test("an unknown flag exits 2 with one sentence and the usage", async () => {
+		const result = await runCli(["gate", "--no-such-flag"]);
+		expect(result.code).toBe(2);
+		const [first] = result.stderr.split("\n");
+		expect(first).toMatch(/^unknown flag --no-such-flag for "gate".*\.$/);
+		expect(result.stderr).toContain("Usage: maas-conformance gate");
+	});
+
+	test("an unknown subcommand exits 2", async () => {
+		const result = await runCli(["gates"]);
+		expect(result.code).toBe(2);
+		expect(result.stderr).toContain('unknown command "gates"');
+		expect(result.stderr).toContain("Usage: maas-conformance <command>");
+	});
+
+	test("--help on each subcommand exits 0", async () => {
+		for (const command of ["gate", "mock-region", "sweep"]) {
+			const result = await runCli([command, "--help"]);
+			expect(result.code).toBe(0);
+			expect(result.stdout).toContain(`Usage: maas-conformance ${command}`);
+		}
+		const help = await runCli(["help"]);
+		expect(help.code).toBe(0);
+		expect(help.stdout).toContain("Commands:");
+	});
+
+	test("flags win over the environment, in both --x=v and --x v forms", async () => {
+		const reportDir = tempDir();
+		const result = await runCli(
+			["gate", "--request-timeout-ms", "later", "--dry-run"],
+			baseEnvironment({
+				MAAS_REQUEST_TIMEOUT_MS: "30000",
+				MAAS_REPORT_DIR: reportDir,
+			}),
+		);
+		expect(result.code).toBe(2);
+		expect(result.stderr).toContain('"later"');
+		const fine = await runCli(
+			["gate", "--request-timeout-ms=5000", "--dry-run"],
+			baseEnvironment({ MAAS_REQUEST_TIMEOUT_MS: "soon" }),
+		);
+		expect(fine.code).toBe(0);
+	});
+});
+
+describe("gate --dry-run", () => {
+	test("prints the plan, sends no request and writes no file", async () => {
+		const region = await mock();
+		const parent = tempDir();
+		const reportDir = join(parent, "reports");
+		const result = await runCli(
+			["gate", "--dry-run"],
+			envFor(region, reportDir),
+		);
+		expect(result.code).toBe(0);
+		expect(result.stdout).toContain("contracts:");
+		expect(result.stdout).toContain("verify:");
+		expect(result.stdout).toContain("probes:");
+		expect(result.stdout).toContain("DELETE-204-EMPTY");
+		expect(result.stdout).toContain("Names burned");
+		expect(region.requests()).toEqual([]);
+		expect(existsSync(reportDir)).toBe(false);
+	});
+});
+
+describe("gate runs", () => {
+	test("the embedded region conforms: exit 0, >= 15 testcases, none failed or skipped", async () => {
+		const reportDir = tempDir();
+		const result = await runCli(
+			["gate"],
+			baseEnvironment({ MAAS_REPORT_DIR: reportDir }),
+		);
+		expect(result.stderr).toBe("");
+		expect(result.code).toBe(0);
+		const testcases = mergedTestcases(reportDir);
+		expect(testcases.length).toBeGreaterThanOrEqual(15);
+		expect(failing(testcases)).toEqual([]);
+		expect(testcases.filter((t) => findAll(t, "skipped").length > 0)).toEqual(
+			[],
+		);
+		expect(result.stdout).toContain("Verdict: CONFORMS");
+		for (const stage of ["contracts", "verify", "probes"]) {
+			expect(existsSync(join(reportDir, "junit", `${stage}.xml`))).toBe(true);
+			expect(existsSync(join(reportDir, "logs", `${stage}.log`))).toBe(true);
+		}
+		expect(readFileSync(join(reportDir, "summary.txt"), "utf8")).toContain(
+			"Verdict: CONFORMS",
+		);
+	}, 300_000);
+
+	test("a region whose 204 delete carries a body: exit 1, DELETE-204-EMPTY fails, nothing left", async () => {
+		const region = await mock({ deviations: ["delete-204-body"] });
+		const reportDir = tempDir();
+		const result = await runCli(
+			["gate"],
+			envFor(region, reportDir, { MAAS_REQUEST_TIMEOUT_MS: "5000" }),
+		);
+		expect(result.code).toBe(1);
+		const failed = failing(mergedTestcases(reportDir)).map(
+			(testcase) => testcase.attributes.name ?? "",
+		);
+		expect(failed.some((name) => name.startsWith("DELETE-204-EMPTY"))).toBe(
+			true,
+		);
+		expect(result.stdout).toContain("Verdict: DOES NOT CONFORM");
+		expect(region.endpoints()).toEqual([]);
+		expect(result.stdout + result.stderr).not.toContain(region.token);
+		expect(readFileSync(join(reportDir, "junit.xml"), "utf8")).not.toContain(
+			region.token,
+		);
+	}, 300_000);
+
+	test("a region that keeps deleted endpoints: GATE-CLEANUP fails, other endpoints untouched", async () => {
+		const region = await mock({
+			deviations: ["delete-keeps-endpoint"],
+			quota: 30,
+			seed: [{ endpoint_name: "someone-elses-endpoint" }],
+		});
+		const seedId = region.endpoints()[0]?.id ?? "";
+		const reportDir = tempDir();
+		const result = await runCli(
+			["gate"],
+			envFor(region, reportDir, { MAAS_REQUEST_TIMEOUT_MS: "5000" }),
+		);
+		expect(result.code).toBe(1);
+		const [cleanup] = mergedTestcases(reportDir).filter((testcase) =>
+			testcase.attributes.name?.startsWith("GATE-CLEANUP"),
+		);
+		expect(cleanup).toBeDefined();
+		const [error] = findAll(cleanup as XmlElement, "error");
+		expect(error?.attributes.message).toContain("sweep --delete");
+		const deletes = region
+			.requests()
+			.filter((request) => request.method === "DELETE");
+		expect(deletes.some((request) => request.path.includes(seedId))).toBe(
+			false,
+		);
+		expect(region.endpoints().map((e) => e.endpoint_name)).toContain(
+			"someone-elses-endpoint",
+		);
+	}, 300_000);
+
+	test("SIGINT mid-run stops the stage, deletes the run's endpoints, exits 130", async () => {
+		const region = await mock({
+			delayMs: 150,
+			seed: [{ endpoint_name: "someone-elses-endpoint" }],
+		});
+		const reportDir = tempDir();
+		const run = startCli(["gate"], envFor(region, reportDir));
+		const runEndpoint = () =>
+			region
+				.endpoints()
+				.some((endpoint) => endpoint.endpoint_name.startsWith("conformance-"));
+		let exited = false;
+		void run.result.then(() => {
+			exited = true;
+		});
+		while (!runEndpoint() && !exited) {
+			await new Promise((resolve) => setTimeout(resolve, 25));
+		}
+		expect(exited).toBe(false);
+		run.child.kill("SIGINT");
+		const result = await run.result;
+		expect(result.code).toBe(130);
+		expect(region.endpoints().map((e) => e.endpoint_name)).toEqual([
+			"someone-elses-endpoint",
+		]);
+		const names = mergedTestcases(reportDir).map((t) => t.attributes.name);
+		expect(names).toContain("GATE-INTERRUPTED run stopped by SIGINT");
+	}, 300_000);
+});

@@ -1,0 +1,152 @@
+/**
+ * After a verification process ends (maybe killed before its teardown),
+ * the reconciler deletes what the run left alive and records what is gone,
+ * and touches nothing that is not the run's.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, describe, expect, test } from "vitest";
+import { createLedgerReconciler } from "../../contracts/support/ledger-reconcile.ts";
+import { MaasClient } from "../client/index.ts";
+import { type MockRegion, startMockRegion } from "../mock-region/index.ts";
+import { Ledger } from "../probe/ledger.ts";
+
+const workDir = mkdtempSync(join(tmpdir(), "maas-reconcile-"));
+afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+
+let mock: MockRegion | undefined;
+let client: MaasClient | undefined;
+afterEach(async () => {
+	await client?.close();
+	await mock?.close();
+});
+
+async function setUp(runId: string) {
+	mock = await startMockRegion({ seed: [{ endpoint_name: "someone-elses" }] });
+	client = new MaasClient({
+		endpoint: mock.url,
+		projectId: mock.projectId,
+		token: mock.token,
+		timeoutMs: 2000,
+	});
+	const ledger = Ledger.open(join(workDir, `${runId}.jsonl`), runId);
+	return { mock, client, ledger };
+}
+
+describe("ledger reconciler", () => {
+	test("deletes a created endpoint left alive and records it", async () => {
+		const { mock, client, ledger } = await setUp("reconcile1");
+		const reconciler = createLedgerReconciler({
+			client,
+			ledger,
+			namePrefix: "conformance-",
+		});
+		const name = ledger.reserveName("conformance-");
+		const { id } = await client.createEndpoint({
+			endpoint_name: name,
+			source: "custom_from_maas",
+			model_name: "m",
+		});
+		ledger.recordCreated(name, id as string);
+		expect(await reconciler.reconcile()).toEqual([]);
+		expect(mock.endpoints().map((e) => e.endpoint_name)).toEqual([
+			"someone-elses",
+		]);
+		expect(ledger.alive()).toEqual([]);
+	});
+
+	test("records and deletes an endpoint created under a reserved name behind the ledger's back", async () => {
+		const { mock, client, ledger } = await setUp("reconcile2");
+		const reconciler = createLedgerReconciler({
+			client,
+			ledger,
+			namePrefix: "conformance-",
+		});
+		const name = ledger.reserveName("conformance-");
+		await client.createEndpoint({
+			endpoint_name: name,
+			source: "custom_from_maas",
+			model_name: "m",
+		});
+		expect(await reconciler.reconcile()).toEqual([]);
+		expect(mock.endpoints().map((e) => e.endpoint_name)).toEqual([
+			"someone-elses",
+		]);
+		expect(ledger.burnedNames()).toBe(1);
+		expect(ledger.alive()).toEqual([]);
+	});
+
+	test("records an endpoint that is already gone without deleting anything", async () => {
+		const { mock, client, ledger } = await setUp("reconcile3");
+		const reconciler = createLedgerReconciler({
+			client,
+			ledger,
+			namePrefix: "conformance-",
+		});
+		const name = ledger.reserveName("conformance-");
+		const { id } = await client.createEndpoint({
+			endpoint_name: name,
+			source: "custom_from_maas",
+			model_name: "m",
+		});
+		ledger.recordCreated(name, id as string);
+		await client.deleteEndpoint(id as string);
+		const before = mock.requests().length;
+		expect(await reconciler.reconcile()).toEqual([]);
+		expect(ledger.alive()).toEqual([]);
+		expect(
+			mock
+				.requests()
+				.slice(before)
+				.map((r) => r.method),
+		).toEqual(["GET"]);
+	});
+
+	test("leaves endpoints of earlier stages and of anyone else alone", async () => {
+		const { mock, client, ledger } = await setUp("reconcile4");
+		const earlier = ledger.reserveName("conformance-");
+		const { id } = await client.createEndpoint({
+			endpoint_name: earlier,
+			source: "custom_from_maas",
+			model_name: "m",
+		});
+		ledger.recordCreated(earlier, id as string);
+		const reconciler = createLedgerReconciler({
+			client,
+			ledger,
+			namePrefix: "conformance-",
+		});
+		const before = mock.requests().length;
+		expect(await reconciler.reconcile()).toEqual([]);
+		expect(mock.requests().length).toBe(before);
+		expect(
+			mock
+				.endpoints()
+				.map((e) => e.endpoint_name)
+				.sort(),
+		).toEqual([earlier, "someone-elses"]);
+		await client.deleteEndpoint(id as string);
+	});
+
+	test("reports a failed clean-up instead of throwing", async () => {
+		const { client, ledger } = await setUp("reconcile5");
+		const reconciler = createLedgerReconciler({
+			client,
+			ledger,
+			namePrefix: "conformance-",
+		});
+		const broken = client.withToken("not-a-valid-token");
+		const failing = createLedgerReconciler({
+			client: broken,
+			ledger,
+			namePrefix: "conformance-",
+		});
+		ledger.reserveName("conformance-");
+		expect((await failing.reconcile()).join("\n")).toMatch(
+			/could not list endpoints to clean up conformance-reconcile5-1: .*401/,
+		);
+		await broken.close();
+		expect(await reconciler.reconcile()).toEqual([]);
+	});
+});

@@ -1,0 +1,92 @@
+import { describe, expect, test } from "vitest";
+import { BudgetExhaustedError, EndpointBudget } from "./budget.ts";
+
+/** Resolves to "pending" when `promise` has not settled after a few turns. */
+async function settled<T>(promise: Promise<T>): Promise<T | "pending"> {
+	const marker = Symbol("pending");
+	const result = await Promise.race([
+		promise,
+		new Promise<typeof marker>((resolve) =>
+			setImmediate(() => resolve(marker)),
+		),
+	]);
+	return result === marker ? "pending" : (result as T);
+}
+
+describe("EndpointBudget", () => {
+	test("hands out at most two slots at once and records the peak", async () => {
+		const budget = new EndpointBudget(2);
+		const first = await budget.acquire("a");
+		const second = await budget.acquire("b");
+		const third = budget.acquire("c");
+		expect(await settled(third)).toBe("pending");
+		expect(budget.inUse).toBe(2);
+		first.release();
+		const granted = await third;
+		expect(granted.purpose).toBe("c");
+		expect(budget.inUse).toBe(2);
+		second.release();
+		granted.release();
+		expect(budget.inUse).toBe(0);
+		expect(budget.peak).toBe(2);
+	});
+
+	test("releasing a slot twice frees it once", async () => {
+		const budget = new EndpointBudget(1);
+		const slot = await budget.acquire("a");
+		slot.release();
+		const next = await budget.acquire("b");
+		slot.release();
+		const waiting = budget.acquire("c");
+		expect(await settled(waiting)).toBe("pending");
+		expect(budget.inUse).toBe(1);
+		next.release();
+		(await waiting).release();
+	});
+
+	test("waiters are served in order", async () => {
+		const budget = new EndpointBudget(1);
+		const slot = await budget.acquire("first");
+		const order: string[] = [];
+		const later = ["second", "third"].map((purpose) =>
+			budget.acquire(purpose).then((granted) => {
+				order.push(granted.purpose);
+				granted.release();
+			}),
+		);
+		slot.release();
+		await Promise.all(later);
+		expect(order).toEqual(["second", "third"]);
+	});
+
+	test("a waiter is rejected once every slot is held or stuck", async () => {
+		const budget = new EndpointBudget(2);
+		const live = await budget.acquire("live endpoint");
+		const other = await budget.acquire("deleted endpoint");
+		live.bind("id-live");
+		live.hold();
+		const waiting = budget.acquire("negative create");
+		expect(await settled(waiting)).toBe("pending");
+		other.bind("id-other");
+		other.markStuck();
+		await expect(waiting).rejects.toBeInstanceOf(BudgetExhaustedError);
+		await expect(budget.acquire("late create")).rejects.toThrow(
+			/live endpoint id-live \(held\), deleted endpoint id-other \(stuck\)/,
+		);
+	});
+
+	test("a held slot still frees when its endpoint is deleted", async () => {
+		const budget = new EndpointBudget(1);
+		const live = await budget.acquire("live");
+		live.hold();
+		await expect(budget.acquire("x")).rejects.toThrow(/no endpoint slot/);
+		live.markPending();
+		const waiting = budget.acquire("y");
+		live.release();
+		expect((await waiting).purpose).toBe("y");
+	});
+
+	test("rejects an invalid limit", () => {
+		expect(() => new EndpointBudget(0)).toThrow(/limit 0 is invalid/);
+	});
+});

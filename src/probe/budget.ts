@@ -1,0 +1,179 @@
+/**
+ * The endpoint budget of the probe stage: at most `limit` (2) of the run's
+ * endpoints may exist at once. Every create request takes a slot while it is
+ * in flight, also a create the region should reject, since a deviant region
+ * may accept it. A slot is released when its endpoint is confirmed deleted or
+ * its create was rejected. The stages run one after another, so a semaphore
+ * in the stage process is enough.
+ */
+
+export type SlotState =
+	/** A create or delete is under way; the slot frees itself soon. */
+	| "pending"
+	/** Belongs to an endpoint the stage keeps until it ends (a shared fixture). */
+	| "held"
+	/** Belongs to an endpoint the region did not delete. */
+	| "stuck";
+
+export class BudgetExhaustedError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = "BudgetExhaustedError";
+	}
+}
+
+export class BudgetSlot {
+	readonly purpose: string;
+	private slotState: SlotState = "pending";
+	private endpoint: string | undefined;
+	private released = false;
+	private readonly budget: EndpointBudget;
+
+	constructor(budget: EndpointBudget, purpose: string) {
+		this.budget = budget;
+		this.purpose = purpose;
+	}
+
+	get state(): SlotState {
+		return this.slotState;
+	}
+
+	get endpointId(): string | undefined {
+		return this.endpoint;
+	}
+
+	get isReleased(): boolean {
+		return this.released;
+	}
+
+	/** Ties the slot to the endpoint its create produced. */
+	bind(endpointId: string): void {
+		this.endpoint = endpointId;
+	}
+
+	/** Marks the slot as kept until the stage ends, so waiters stop counting on it. */
+	hold(): void {
+		this.setState("held");
+	}
+
+	/** Marks the slot as never freeing: the region kept the endpoint after a delete. */
+	markStuck(): void {
+		this.setState("stuck");
+	}
+
+	/** Marks a create or delete on this slot's endpoint as under way again. */
+	markPending(): void {
+		this.setState("pending");
+	}
+
+	/** Frees the slot. Releasing twice changes nothing. */
+	release(): void {
+		if (this.released) return;
+		this.released = true;
+		this.budget.onRelease(this);
+	}
+
+	private setState(state: SlotState): void {
+		if (this.released || this.slotState === state) return;
+		this.slotState = state;
+		this.budget.onStateChange();
+	}
+
+	describe(): string {
+		const id = this.endpoint === undefined ? "" : ` ${this.endpoint}`;
+		return `${this.purpose}${id} (${this.slotState})`;
+	}
+}
+
+interface Waiter {
+	purpose: string;
+	grant: (slot: BudgetSlot) => void;
+	reject: (error: Error) => void;
+}
+
+export class EndpointBudget {
+	readonly limit: number;
+	private readonly inUseSlots = new Set<BudgetSlot>();
+	private readonly waiters: Waiter[] = [];
+	private peakInUse = 0;
+
+	constructor(limit = 2) {
+		if (!Number.isInteger(limit) || limit < 1) {
+			throw new TypeError(
+				`endpoint budget limit ${limit} is invalid; use an integer of at least 1`,
+			);
+		}
+		this.limit = limit;
+	}
+
+	/** Slots taken now. */
+	get inUse(): number {
+		return this.inUseSlots.size;
+	}
+
+	/** The maximum number of slots taken at once. */
+	get peak(): number {
+		return this.peakInUse;
+	}
+
+	/** Lists the slots taken now, for messages. */
+	holders(): BudgetSlot[] {
+		return [...this.inUseSlots];
+	}
+
+	/**
+	 * Takes a slot; waits while every slot is taken and one of them is
+	 * pending. Rejects with BudgetExhaustedError when every slot is held or
+	 * stuck, since then no slot can free before the stage ends.
+	 */
+	acquire(purpose: string): Promise<BudgetSlot> {
+		if (this.inUseSlots.size < this.limit && this.waiters.length === 0) {
+			return Promise.resolve(this.take(purpose));
+		}
+		const exhausted = this.exhaustion(purpose);
+		if (exhausted) return Promise.reject(exhausted);
+		return new Promise((grant, reject) => {
+			this.waiters.push({ purpose, grant, reject });
+		});
+	}
+
+	/** Called by a slot when it is released. */
+	onRelease(slot: BudgetSlot): void {
+		this.inUseSlots.delete(slot);
+		this.serveWaiters();
+	}
+
+	/** Called by a slot when its state changes. */
+	onStateChange(): void {
+		this.serveWaiters();
+	}
+
+	private take(purpose: string): BudgetSlot {
+		const slot = new BudgetSlot(this, purpose);
+		this.inUseSlots.add(slot);
+		this.peakInUse = Math.max(this.peakInUse, this.inUseSlots.size);
+		return slot;
+	}
+
+	private serveWaiters(): void {
+		while (this.waiters.length > 0 && this.inUseSlots.size < this.limit) {
+			const waiter = this.waiters.shift() as Waiter;
+			waiter.grant(this.take(waiter.purpose));
+		}
+		if (this.waiters.length === 0) return;
+		const exhausted = this.exhaustion(this.waiters[0]?.purpose ?? "");
+		if (!exhausted) return;
+		for (const waiter of this.waiters.splice(0)) {
+			waiter.reject(this.exhaustion(waiter.purpose) ?? exhausted);
+		}
+	}
+
+	private exhaustion(purpose: string): BudgetExhaustedError | undefined {
+		const slots = [...this.inUseSlots];
+		if (slots.length < this.limit) return undefined;
+		if (slots.some((slot) => slot.state === "pending")) return undefined;
+		return new BudgetExhaustedError(
+			`no endpoint slot is free for ${purpose}: the run keeps at most ${this.limit} endpoints alive at once and these will not be deleted before the stage ends: ${slots.map((slot) => slot.describe()).join(", ")}`,
+		);
+	}
+}

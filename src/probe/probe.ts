@@ -1,0 +1,128 @@
+/**
+ * `probe(id, fn)`: one vitest test per catalogue requirement. The test is
+ * named `${id} ${title}`, carries the requirement's metadata in `task.meta`
+ * (the JUnit reporter turns it into testcase properties), and fails with one
+ * Error whose message states what was sent, expected and received.
+ */
+
+import { test } from "vitest";
+import "../report/meta.ts";
+import { isMaasError } from "../errors.ts";
+import { redact } from "../redact.ts";
+import { type Requirement, requirementById } from "../requirements/index.ts";
+import { BudgetExhaustedError } from "./budget.ts";
+import type { Verdict } from "./checks.ts";
+import { failureFor, ProbeFailure } from "./failure.ts";
+import type { Observation } from "./observation.ts";
+import { getSession, type ProbeSession } from "./session.ts";
+
+/** A check cannot be made because something it needs is missing. */
+export class PreconditionError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = "PreconditionError";
+	}
+}
+
+export interface Observed {
+	status?: number;
+	errorCode?: string;
+	requestId?: string;
+	alternative?: string;
+}
+
+export interface ProbeContext {
+	readonly session: ProbeSession;
+	readonly requirement: Requirement;
+	/** Records the exchange that decided the check in the report. */
+	observe(fields: Observed): void;
+	/** Records status, error code and request id of an observation. */
+	observeExchange(observation: Observation, alternative?: string): void;
+	/** A SHOULD-level finding: recorded as a warning, the check still passes. */
+	warn(text: string): void;
+	/** Fails with every violation of `verdicts` and every note, if there are any. */
+	assert(verdicts: readonly Verdict[], notes?: readonly string[]): void;
+}
+
+type ProbeBody = (context: ProbeContext) => Promise<void>;
+
+/** Registers the check of requirement `id`. */
+export function probe(id: string, body: ProbeBody): void {
+	const requirement = requirementById(id);
+	test(`${id} ${requirement.title}`, async ({ task }) => {
+		const meta = task.meta;
+		meta.requirement = requirement.id;
+		meta.level = requirement.level;
+		meta.source = requirement.source;
+		meta.stage = "probes";
+		let session: ProbeSession;
+		try {
+			session = await getSession();
+		} catch (error) {
+			throw notChecked(requirement, error);
+		}
+		meta.target = session.target;
+		const observe = (fields: Observed): void => {
+			if (fields.status !== undefined) meta.status = fields.status;
+			if (fields.errorCode !== undefined) meta.errorCode = fields.errorCode;
+			if (fields.requestId !== undefined) meta.requestId = fields.requestId;
+			if (fields.alternative !== undefined) {
+				meta.alternative = redact(fields.alternative);
+			}
+		};
+		const context: ProbeContext = {
+			session,
+			requirement,
+			observe,
+			observeExchange(observation, alternative) {
+				observe({
+					...(observation.status === undefined
+						? {}
+						: { status: observation.status }),
+					...(observation.errorCode === undefined
+						? {}
+						: { errorCode: observation.errorCode }),
+					...(observation.requestId === undefined
+						? {}
+						: { requestId: observation.requestId }),
+					...(alternative === undefined ? {} : { alternative }),
+				});
+			},
+			warn(text) {
+				const line = redact(text);
+				meta.warning = meta.warning ? `${meta.warning}; ${line}` : line;
+			},
+			assert(verdicts, notes = []) {
+				const broken = verdicts.some((verdict) => verdict.violations.length);
+				if (broken || notes.length > 0) {
+					throw failureFor(requirement, verdicts, notes);
+				}
+			},
+		};
+		try {
+			await body(context);
+		} catch (error) {
+			if (error instanceof ProbeFailure) throw error;
+			throw notChecked(requirement, error);
+		}
+	});
+}
+
+/** Builds the failure of a check that could not be made, with the reason. */
+function notChecked(requirement: Requirement, error: unknown): ProbeFailure {
+	const reason =
+		error instanceof PreconditionError ||
+		error instanceof BudgetExhaustedError ||
+		isMaasError(error)
+			? error.message
+			: error instanceof Error
+				? `unexpected ${error.name}: ${error.message}`
+				: `unexpected error: ${String(error)}`;
+	const failure = new ProbeFailure(
+		requirement.id,
+		redact(
+			`${requirement.id} could not be checked: ${reason}\nrule: ${requirement.rule}`,
+		),
+	);
+	return failure;
+}
