@@ -9,10 +9,16 @@
  * looked at, so nothing of anyone else is touched.
  */
 import type { MaasClient } from "../../src/client/index.ts";
+import { withFlow } from "../../src/client/request-flow.ts";
 import type { Ledger, LedgerEntry } from "../../src/probe/ledger.ts";
 
 export interface LedgerReconciler {
-	/** Deletes what is still alive; returns one sentence per failure. */
+	/**
+	 * Deletes what is still alive; returns one sentence per failure. An
+	 * endpoint whose delete failed once is reported once and not tried
+	 * again: a region that never answers would cost a request timeout per
+	 * call, and the gate's cleanup tries it again at the end.
+	 */
 	reconcile(): Promise<string[]>;
 }
 
@@ -32,6 +38,8 @@ export function createLedgerReconciler(options: {
 	const earlier = new Set(ledger.entries().map((entry) => entry.name));
 	/** Reserved names already found unused in the region. */
 	const unused = new Set<string>();
+	/** Names whose clean-up failed and was reported. */
+	const failed = new Set<string>();
 
 	function pending(): LedgerEntry[] {
 		return ledger
@@ -39,48 +47,52 @@ export function createLedgerReconciler(options: {
 			.filter(
 				(entry) =>
 					!earlier.has(entry.name) &&
+					!failed.has(entry.name) &&
 					entry.name.startsWith(runNamePrefix) &&
 					(entry.state === "created" ||
 						(entry.state === "reserved" && !unused.has(entry.name))),
 			);
 	}
 
-	return {
-		async reconcile() {
-			const open = pending();
-			if (open.length === 0) return [];
-			const failures: string[] = [];
-			let listed: Array<{ id: string; endpoint_name: string }>;
+	async function reconcile(): Promise<string[]> {
+		const open = pending();
+		if (open.length === 0) return [];
+		const failures: string[] = [];
+		let listed: Array<{ id: string; endpoint_name: string }>;
+		try {
+			listed = (await client.listEndpoints()).body.items;
+		} catch (error) {
+			return [
+				`could not list endpoints to clean up ${open.map((entry) => entry.name).join(", ")}: ${(error as Error).message}`,
+			];
+		}
+		for (const entry of open) {
+			const found = listed.find((item) => item.endpoint_name === entry.name);
 			try {
-				listed = (await client.listEndpoints()).body.items;
-			} catch (error) {
-				return [
-					`could not list endpoints to clean up ${open.map((entry) => entry.name).join(", ")}: ${(error as Error).message}`,
-				];
-			}
-			for (const entry of open) {
-				const found = listed.find((item) => item.endpoint_name === entry.name);
-				try {
-					if (!found) {
-						if (entry.state === "created" && entry.id) {
-							ledger.recordDeleted(entry.id);
-						} else {
-							unused.add(entry.name);
-						}
-						continue;
+				if (!found) {
+					if (entry.state === "created" && entry.id) {
+						ledger.recordDeleted(entry.id);
+					} else {
+						unused.add(entry.name);
 					}
-					if (entry.id !== found.id || entry.state !== "created") {
-						ledger.recordCreated(entry.name, found.id);
-					}
-					await client.deleteEndpoint(found.id);
-					ledger.recordDeleted(found.id);
-				} catch (error) {
-					failures.push(
-						`could not clean up endpoint ${entry.name}: ${(error as Error).message}`,
-					);
+					continue;
 				}
+				if (entry.id !== found.id || entry.state !== "created") {
+					ledger.recordCreated(entry.name, found.id);
+				}
+				await client.deleteEndpoint(found.id);
+				ledger.recordDeleted(found.id);
+			} catch (error) {
+				failed.add(entry.name);
+				failures.push(
+					`could not clean up endpoint ${entry.name}: ${(error as Error).message}`,
+				);
 			}
-			return failures;
-		},
+		}
+		return failures;
+	}
+
+	return {
+		reconcile: () => withFlow("verify:reconcile", reconcile, "verify"),
 	};
 }

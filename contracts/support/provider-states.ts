@@ -14,6 +14,7 @@
  * So every failure is also kept in `failures()` for the caller to report.
  */
 import type { MaasClient } from "../../src/client/index.ts";
+import { inFlow } from "../../src/client/request-flow.ts";
 import { ProtocolError, SafetyError } from "../../src/errors.ts";
 import type { Ledger } from "../../src/probe/ledger.ts";
 import {
@@ -21,6 +22,10 @@ import {
 	type ProviderStateName,
 	type ProviderStateValues,
 } from "./contract.ts";
+import {
+	type VerificationFlows,
+	verificationFlows,
+} from "./verification-flows.ts";
 
 export interface ProviderStateOptions {
 	client: MaasClient;
@@ -30,6 +35,8 @@ export interface ProviderStateOptions {
 	modelName: string;
 	/** Most endpoints of the run alive at once; default 2. */
 	maxAlive?: number;
+	/** The request flows the handlers log into; default this process's. */
+	flows?: VerificationFlows;
 }
 
 export interface ProviderStateHandler {
@@ -57,6 +64,7 @@ export function createProviderStates(
 ): ProviderStates {
 	const { client, ledger } = options;
 	const maxAlive = options.maxAlive ?? 2;
+	const flows = options.flows ?? verificationFlows;
 	const stateEndpoints: MadeEndpoint[] = [];
 	const failures: string[] = [];
 	const notes: string[] = [];
@@ -168,11 +176,12 @@ export function createProviderStates(
 		state: ProviderStateName,
 		setup: () => Promise<ProviderStateValues>,
 	): ProviderStateHandler {
+		const runSetup = recorded(state, "setup", setup);
 		const runTeardown = recorded(state, "teardown", () => teardown(state));
 		return {
-			setup: recorded(state, "setup", setup),
+			setup: () => inFlow(flows.forSetup(state), runSetup),
 			teardown: async () => {
-				await runTeardown();
+				await inFlow(flows.forTeardown(state), runTeardown);
 				return undefined;
 			},
 		};

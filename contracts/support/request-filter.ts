@@ -14,26 +14,43 @@
  * filter responds to such a request itself with 500 and does not forward
  * it: when a state setup failed, or when the request still contains the
  * example endpoint id or name.
+ *
+ * Each request it forwards is recorded in the run's request log, in the
+ * flow of the interaction being verified, once its response is sent back.
  */
 import type { IncomingHttpHeaders, ServerResponse } from "node:http";
+import { trackRequest } from "../../src/client/request-flow.ts";
 import {
 	EXAMPLE_ENDPOINT_ID,
 	EXAMPLE_ENDPOINT_NAME,
 	PLACEHOLDER_PROJECT_ID,
 	PLACEHOLDER_TOKEN,
 } from "./contract.ts";
+import {
+	type VerificationFlows,
+	verificationFlows,
+} from "./verification-flows.ts";
 
 /** The parts of an Express request the filter reads and changes. */
 export interface FilteredRequest {
+	/** Set by Express; absent in a bare request. */
+	method?: string;
 	url: string;
 	headers: IncomingHttpHeaders;
 	/** Set by the verifier proxy's JSON body parser. */
 	body?: unknown;
 }
 
+/** The parts of the response the filter uses; `once` only to log the exchange. */
+export type FilteredResponse = Pick<
+	ServerResponse,
+	"statusCode" | "setHeader" | "end"
+> &
+	Partial<Pick<ServerResponse, "once" | "writableFinished">>;
+
 export type RequestFilter = (
 	request: FilteredRequest,
-	response: Pick<ServerResponse, "statusCode" | "setHeader" | "end">,
+	response: FilteredResponse,
 	next: () => void,
 ) => void;
 
@@ -42,6 +59,8 @@ export interface RequestFilterOptions {
 	projectId: string;
 	/** Returns the reason requests must not reach the region now (a failed state setup). */
 	blockedBecause?: () => string | undefined;
+	/** The request flows forwarded requests are logged in; default this process's. */
+	flows?: VerificationFlows;
 }
 
 /** error_code of the filter's own 500 response. */
@@ -78,8 +97,35 @@ export function createRequestFilter(
 			request.url =
 				realPrefix + request.url.slice(PLACEHOLDER_PATH_PREFIX.length);
 		}
+		logForwarded(request, response, options.flows ?? verificationFlows);
 		next();
 	};
+}
+
+/** Records the forwarded request when the verifier's proxy has sent its response back. */
+function logForwarded(
+	request: FilteredRequest,
+	response: FilteredResponse,
+	flows: VerificationFlows,
+): void {
+	if (typeof response.once !== "function") return;
+	const method = (request.method ?? "GET").toUpperCase();
+	// The API prefix with the project id is the same in every request.
+	const shortPath = request.url.replace(
+		/^\/v1\/[^/]+\/maas\/services\/custom-endpoint\//,
+		"",
+	);
+	// No origin: the verifier's proxy forwards to the region only.
+	const logged = trackRequest(
+		method,
+		{ path: request.url },
+		flows.forRequest(`${method} ${shortPath}`),
+	);
+	response.once("finish", () => logged({ status: response.statusCode }));
+	response.once("close", () => {
+		if (response.writableFinished) logged({ status: response.statusCode });
+		else logged({ error: "RESPONSE_INCOMPLETE" });
+	});
 }
 
 function exampleValueIn(request: FilteredRequest): string | undefined {

@@ -1,12 +1,13 @@
 /**
  * Stage `verify`: replays every interaction of the committed pact files
  * against the target region, one vitest test (one JUnit testcase) per
- * interaction, named `<requirement id> <interaction description>`. Each
- * interaction is verified by a process of its own (see
- * contracts/support/verify-one.ts) with a hard timeout, so a crash or a
- * stall fails that testcase only and the remaining ones still run. After
- * each verification the ledger is reconciled with the region, so nothing
- * a crashed verification made outlives it.
+ * interaction, named `<requirement id> <interaction description>`. The
+ * interactions are verified one after another by a verification process
+ * (see contracts/support/verification-runner.ts) with a deadline per
+ * interaction and a time budget for the stage, so a crash or a stall fails
+ * that testcase only, the remaining ones still run, and the stage ends in
+ * bounded time. After each verification the ledger is reconciled with the
+ * region, so nothing a crashed verification made outlives it.
  */
 import { basename } from "node:path";
 import { afterAll, beforeAll, describe, test } from "vitest";
@@ -26,7 +27,9 @@ import {
 	readPactFile,
 	requirementOf,
 } from "../support/pact-file.ts";
-import { runVerification } from "../support/run-verification.ts";
+import { countTimeouts } from "../support/timeout-counter.ts";
+import { takeEarlyProcess } from "../support/verification-early-start.ts";
+import { VerificationRunner } from "../support/verification-runner.ts";
 import {
 	resolveTarget,
 	type VerificationTarget,
@@ -37,6 +40,7 @@ const config = loadConfig();
 let target: VerificationTarget | undefined;
 let client: MaasClient | undefined;
 let reconciler: LedgerReconciler | undefined;
+let runner: VerificationRunner | undefined;
 
 beforeAll(async () => {
 	target = await resolveTarget(config);
@@ -46,11 +50,21 @@ beforeAll(async () => {
 		token: target.token,
 		timeoutMs: config.requestTimeoutMs,
 	});
+	const counter = countTimeouts(client);
 	reconciler = createLedgerReconciler({
-		client,
+		client: counter.client,
 		ledger: Ledger.open(target.ledgerFile, target.runId),
 		namePrefix: config.namePrefix,
 	});
+	runner = new VerificationRunner({
+		env: target.childEnv,
+		requestTimeoutMs: config.requestTimeoutMs,
+		otherTimedOutRequests: counter.count,
+		startedProcess: takeEarlyProcess(),
+	});
+	// Without a process started early, Pact loads while vitest collects
+	// the tests.
+	runner.warmUp();
 });
 
 afterAll(async () => {
@@ -60,6 +74,7 @@ afterAll(async () => {
 			throw new Error(redact(failures.join("\n")));
 		}
 	} finally {
+		await runner?.close();
 		await client?.close();
 		await target?.close();
 	}
@@ -90,7 +105,7 @@ for (const file of pactFiles) {
 		for (const interaction of document.interactions) {
 			const id = requirementOf(interaction) ?? "VERIFY-NO-REQUIREMENT";
 			test(`${id} ${interaction.description}`, async ({ task }) => {
-				if (!target || !reconciler) {
+				if (!target || !reconciler || !runner) {
 					throw new Error("the verify stage could not resolve its target");
 				}
 				task.meta.requirement = id;
@@ -106,12 +121,7 @@ for (const file of pactFiles) {
 						`interaction ${JSON.stringify(interaction.description)} names no catalogue requirement (${(error as Error).message}); give it reference("requirement", ID, url) in its consumer test`,
 					);
 				}
-				const report = await runVerification({
-					pactFile: file,
-					description: interaction.description,
-					env: target.childEnv,
-					requestTimeoutMs: config.requestTimeoutMs,
-				});
+				const report = await runner.verify(file, interaction.description);
 				const cleanup = await reconciler.reconcile();
 				if (!report.passed) problems.push(report.message);
 				problems.push(...cleanup.map((line) => redact(line)));

@@ -33,6 +33,28 @@ export interface CleanupOptions {
 	settleMs?: number;
 }
 
+/** Deletes in flight at once: few enough not to hit a region's rate limit. */
+const DELETES_AT_ONCE = 2;
+
+/** Runs `work` for every item, at most `limit` at once; `work` must not throw. */
+async function forEachConcurrently<T>(
+	items: readonly T[],
+	limit: number,
+	work: (item: T) => Promise<void>,
+): Promise<void> {
+	let next = 0;
+	const lane = async () => {
+		while (next < items.length) {
+			const item = items[next] as T;
+			next += 1;
+			await work(item);
+		}
+	};
+	await Promise.all(
+		Array.from({ length: Math.min(limit, items.length) }, lane),
+	);
+}
+
 interface ListedEndpoint {
 	id: string;
 	name: string;
@@ -124,17 +146,26 @@ export async function cleanupRun(
 	}
 	if (targets.size === 0) return result;
 
+	// Each delete is bounded by the client's request timeout. Running them
+	// side by side keeps a region that never responds from costing one
+	// timeout per endpoint.
 	const failed = new Map<string, string>();
 	const answered: string[] = [];
-	for (const [id, entry] of targets) {
-		try {
-			await client.deleteEndpoint(id);
-			answered.push(id);
-		} catch (error) {
-			if (isNotFound(error)) answered.push(id);
-			else failed.set(id, `delete of ${entry.name} failed: ${describe(error)}`);
-		}
-	}
+	await forEachConcurrently(
+		[...targets],
+		DELETES_AT_ONCE,
+		async ([id, entry]) => {
+			try {
+				await client.deleteEndpoint(id);
+				answered.push(id);
+			} catch (error) {
+				if (isNotFound(error)) answered.push(id);
+				else {
+					failed.set(id, `delete of ${entry.name} failed: ${describe(error)}`);
+				}
+			}
+		},
+	);
 
 	// Judge by the list, not by the delete responses. A region may reject a
 	// delete (or never respond) and still delete, or return 204 and keep the

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Config } from "../config/index.ts";
 import { REQUIREMENTS } from "../requirements/index.ts";
+import { contractsPactDir } from "./contracts-pact-dir.ts";
 import type { Output } from "./output.ts";
 import { ENDPOINTS_NEEDED } from "./preflight.ts";
 
@@ -131,7 +132,7 @@ export function printPlan(
 	const pacts = readPacts(root);
 	lines.push(
 		"",
-		`contracts: the consumer tests need no region; they write pact files to ${config.pactDir}.`,
+		`contracts: the consumer tests need no region and run beside the other stages; they write pact files to ${contractsPactDir(config)}.`,
 		`verify: replays ${pacts.interactions.length} interaction(s) from ${
 			pacts.files.join(", ") || "no pact file"
 		}:`,

@@ -239,6 +239,17 @@ describe("gate runs", () => {
 		expect(readFileSync(join(reportDir, "summary.txt"), "utf8")).toContain(
 			"Verdict: CONFORMS",
 		);
+		// The consumer tests wrote their pact file here, not into the
+		// committed contracts/pacts that the verify stage read meanwhile.
+		expect(
+			existsSync(
+				join(
+					reportDir,
+					"pacts",
+					"maas-endpoint-client-maas-custom-endpoint-api.json",
+				),
+			),
+		).toBe(true);
 	}, 300_000);
 
 	test("a region whose 204 delete carries a body: exit 1, DELETE-204-EMPTY fails, nothing left", async () => {

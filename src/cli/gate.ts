@@ -3,6 +3,8 @@ import { rmSync } from "node:fs";
 import { isAbsolute, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loginWithPassword, MaasClient } from "../client/index.ts";
+import { withFlow, withRequestLog } from "../client/request-flow.ts";
+import { REQUEST_LOG_FILE, RequestLogFile } from "../client/request-log.ts";
 import {
 	type Config,
 	loadConfig,
@@ -26,6 +28,7 @@ import {
 } from "../report/stage-report.ts";
 import { stageLine } from "../report/summary.ts";
 import { type CleanupResult, cleanupRun } from "./cleanup.ts";
+import { contractsPactDir } from "./contracts-pact-dir.ts";
 import { printPlan } from "./dry-run.ts";
 import type { Output } from "./output.ts";
 import { describePreflightError, preflight } from "./preflight.ts";
@@ -34,16 +37,24 @@ import {
 	type StageRunResult,
 	startStage,
 } from "./stage-runner.ts";
+import { stageTimeoutFor } from "./stage-timeout.ts";
+
+/** Signals repeated within this time count as one (see onSignal). */
+const REPEAT_SIGNAL_WINDOW_MS = 2000;
 
 /**
  * One gate run: configuration, IAM login, target (a real region or the
- * embedded mock), preflight, the stages contracts -> verify -> probes as
- * child processes, cleanup of every endpoint in the run's ledger, merged
+ * embedded mock), preflight, the stages as child processes (verify ->
+ * probes one after the other, contracts beside them, as it needs no
+ * region), cleanup of every endpoint in the run's ledger, merged
  * report and summary. Exit 0 conforms, 1 a check failed, 2 could not start,
  * 130/143 stopped by SIGINT/SIGTERM.
  */
 
 export const STAGES = ["contracts", "verify", "probes"] as const;
+
+/** Stages that send nothing to the region; they run beside the others. */
+const STAGES_WITHOUT_REGION: ReadonlySet<string> = new Set(["contracts"]);
 
 export const PROJECT_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -58,11 +69,6 @@ export interface GateOptions {
 	root?: string;
 	/** Stages to run, in order; default STAGES. */
 	stages?: readonly string[];
-}
-
-/** 20 request timeouts per stage, at least 2 minutes, at most 30 minutes. */
-export function stageTimeoutFor(requestTimeoutMs: number): number {
-	return Math.min(Math.max(20 * requestTimeoutMs, 120_000), 1_800_000);
 }
 
 const RUN_ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
@@ -232,7 +238,13 @@ export async function runGate(options: GateOptions): Promise<number> {
 		return 0;
 	}
 
-	const target = await resolveTarget(config, output);
+	// Every request of the run, the stages' too, goes to one log.
+	const requestLog = RequestLogFile.create(
+		join(config.reportDir, REQUEST_LOG_FILE),
+	);
+	const target = await withRequestLog(requestLog, "gate", () =>
+		resolveTarget(config, output),
+	);
 	if (typeof target === "number") return target;
 	const client = new MaasClient({
 		endpoint: target.endpoint,
@@ -241,7 +253,9 @@ export async function runGate(options: GateOptions): Promise<number> {
 		timeoutMs: config.requestTimeoutMs,
 	});
 	try {
-		return await runStages(options, config, target, client);
+		return await withRequestLog(requestLog, "gate", () =>
+			runStages(options, config, target, client),
+		);
 	} finally {
 		await closeClient(client);
 		await target.mock?.close();
@@ -278,6 +292,11 @@ async function runStages(
 	const runId = newRunId();
 	const ledgerFile = join(reportDir, `ledger-${runId}.jsonl`);
 	clearReports(reportDir);
+	// The consumer tests merge into an existing pact file; start empty.
+	const pactDir = contractsPactDir(config);
+	if (pactDir === join(reportDir, "pacts")) {
+		rmSync(pactDir, { recursive: true, force: true });
+	}
 	Ledger.open(ledgerFile, runId);
 	output.out(`Run ${runId}: ledger ${ledgerFile}`);
 
@@ -300,11 +319,18 @@ async function runStages(
 		NO_COLOR: "1",
 	});
 
-	// From here on a signal stops the running stage and still cleans up.
+	// From here on a signal stops the running stages and still cleans up.
 	let stopSignal: NodeJS.Signals | undefined;
-	let running: RunningStage | undefined;
+	const running = new Set<RunningStage>();
 	let cleaningUp = false;
+	let stopSignalAt = 0;
 	const onSignal = (signal: NodeJS.Signals) => {
+		// One Ctrl-C often arrives twice: from the terminal to the whole
+		// process group, and again from `npm run`, which passes signals on.
+		// Only a repeat after this window means "exit now".
+		if (stopSignal && Date.now() - stopSignalAt < REPEAT_SIGNAL_WINDOW_MS) {
+			return;
+		}
 		if (stopSignal) {
 			output.err(
 				`${signal} again: exiting before cleanup finished; run "maas-conformance sweep --delete" to remove what run ${runId} left.`,
@@ -312,69 +338,110 @@ async function runStages(
 			process.exit(EXIT_BY_SIGNAL[signal] ?? 1);
 		}
 		stopSignal = signal;
+		stopSignalAt = Date.now();
 		output.err(
-			`${signal}: stopping${cleaningUp ? "" : " the running stage"}, then deleting the run's endpoints.`,
+			`${signal}: stopping${cleaningUp ? "" : " the running stages"}, then deleting the run's endpoints.`,
 		);
-		running?.stop();
+		for (const stage of running) stage.stop();
 	};
 	process.on("SIGINT", onSignal);
 	process.on("SIGTERM", onSignal);
 	let anyStageBroken = false;
 
-	try {
-		for (const stage of options.stages ?? STAGES) {
-			if (stopSignal) break;
-			const startedAt = new Date();
-			const logFile = join(reportDir, "logs", `${stage}.log`);
-			running = startStage({
-				stage,
-				root: options.root ?? PROJECT_ROOT,
-				vitestEntry,
-				reporterPath,
-				env: childEnv,
-				logFile,
-				timeoutMs: stageTimeoutMs,
-			});
-			const result = await running.result;
-			running = undefined;
+	const stages = options.stages ?? STAGES;
+	// The console line of each stage, or null for a stage a signal kept
+	// from starting. Lines are printed in stage order, each as soon as the
+	// stages before it are done.
+	const lines = new Map<string, string | null>();
+	let printed = 0;
+	const printInOrder = () => {
+		for (; printed < stages.length; printed++) {
+			const line = lines.get(stages[printed] as string);
+			if (line === undefined) return;
+			if (line !== null) output.out(line);
+		}
+	};
 
-			let report: StageReport | undefined;
-			let problem: string | undefined;
-			try {
-				report = readStageReport(reportDir, stage);
-				problem = stageProblem(report, result, stageTimeoutMs, stopSignal);
-			} catch (error) {
-				// Replace the unreadable files with the gate's own testcase.
-				problem = `stage wrote an unreadable report (${errorText(error)})`;
-				writeStageReport(reportDir, {
-					stage,
-					timestamp: startedAt.toISOString(),
-					timeSeconds: 0,
-					testcases: [],
-				});
-			}
-			let final: StageReport | undefined = report;
-			if (problem) {
-				anyStageBroken = true;
-				final = appendTestcases(
-					reportDir,
-					stage,
-					[
-						gateTestcase(
-							stage,
-							`GATE-STAGE-${stage} ${problem}`,
-							`${stage}: ${problem}; see ${logFile}`,
-							`last lines of ${logFile}:\n${result.logTail}`,
-						),
-					],
-					startedAt,
-				);
-			}
-			const seconds = (result.durationMs / 1000).toFixed(1);
-			output.out(
-				`${final ? stageLine(final) : `${stage}: no report`} (${seconds} s; log ${displayPath(logFile)})`,
+	const runStage = async (stage: string): Promise<void> => {
+		const startedAt = new Date();
+		const logFile = join(reportDir, "logs", `${stage}.log`);
+		const started = startStage({
+			stage,
+			root: options.root ?? PROJECT_ROOT,
+			vitestEntry,
+			reporterPath,
+			env:
+				stage === "contracts"
+					? { ...childEnv, MAAS_PACT_DIR: pactDir }
+					: childEnv,
+			logFile,
+			timeoutMs: stageTimeoutMs,
+		});
+		running.add(started);
+		const result = await started.result;
+		running.delete(started);
+
+		let report: StageReport | undefined;
+		let problem: string | undefined;
+		try {
+			report = readStageReport(reportDir, stage);
+			problem = stageProblem(report, result, stageTimeoutMs, stopSignal);
+		} catch (error) {
+			// Replace the unreadable files with the gate's own testcase.
+			problem = `stage wrote an unreadable report (${errorText(error)})`;
+			writeStageReport(reportDir, {
+				stage,
+				timestamp: startedAt.toISOString(),
+				timeSeconds: 0,
+				testcases: [],
+			});
+		}
+		let final: StageReport | undefined = report;
+		if (problem) {
+			anyStageBroken = true;
+			final = appendTestcases(
+				reportDir,
+				stage,
+				[
+					gateTestcase(
+						stage,
+						`GATE-STAGE-${stage} ${problem}`,
+						`${stage}: ${problem}; see ${logFile}`,
+						`last lines of ${logFile}:\n${result.logTail}`,
+					),
+				],
+				startedAt,
 			);
 		}
+		const seconds = (result.durationMs / 1000).toFixed(1);
+		lines.set(
+			stage,
+			`${final ? stageLine(final) : `${stage}: no report`} (${seconds} s; log ${displayPath(logFile)})`,
+		);
+		printInOrder();
+	};
+
+	try {
+		// A stage that needs no region runs beside the others. The stages
+		// that use the region run one after another, so that at most 2 of
+		// the run's endpoints are alive at once.
+		const regionStages = async () => {
+			for (const stage of stages) {
+				if (STAGES_WITHOUT_REGION.has(stage)) continue;
+				if (stopSignal) {
+					lines.set(stage, null);
+					printInOrder();
+					continue;
+				}
+				await runStage(stage);
+			}
+		};
+		await Promise.all([
+			...stages
+				.filter((stage) => STAGES_WITHOUT_REGION.has(stage))
+				.map(runStage),
+			regionStages(),
+		]);
 		if (stopSignal) {
 			appendTestcases(reportDir, "gate", [
 				gateTestcase(
@@ -387,14 +454,19 @@ async function runStages(
 	} finally {
 		cleaningUp = true;
 		const ledger = Ledger.open(ledgerFile, runId);
-		const cleanup: CleanupResult = await cleanupRun({
-			client,
-			ledger,
-			settleMs:
-				stopSignal || anyStageBroken
-					? Math.min(2000, config.requestTimeoutMs)
-					: 0,
-		}).catch((error: unknown) => ({
+		const cleanup: CleanupResult = await withFlow(
+			"cleanup",
+			() =>
+				cleanupRun({
+					client,
+					ledger,
+					settleMs:
+						stopSignal || anyStageBroken
+							? Math.min(2000, config.requestTimeoutMs)
+							: 0,
+				}),
+			"cleanup",
+		).catch((error: unknown) => ({
 			deleted: [] as string[],
 			problems: [
 				{

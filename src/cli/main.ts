@@ -50,9 +50,14 @@ export async function runCommand(
 				let stageTimeoutMs: number | undefined;
 				if (typeof stageTimeout === "string") {
 					stageTimeoutMs = Number(stageTimeout);
-					if (!/^[0-9]+$/.test(stageTimeout) || stageTimeoutMs < 1000) {
+					// Node's timers hold at most 2^31 - 1 ms; a larger delay fires at once.
+					if (
+						!/^[0-9]+$/.test(stageTimeout) ||
+						stageTimeoutMs < 1000 ||
+						stageTimeoutMs > 2_147_483_647
+					) {
 						throw new UsageError(
-							`--stage-timeout-ms must be an integer of at least 1000, got ${JSON.stringify(stageTimeout)}.`,
+							`--stage-timeout-ms must be an integer from 1000 to 2147483647, got ${JSON.stringify(stageTimeout)}.`,
 							command,
 						);
 					}

@@ -1,4 +1,5 @@
 import type { MaasClient } from "../client/index.ts";
+import { withFlow } from "../client/request-flow.ts";
 import { type ApiError, isMaasError, QuotaError } from "../errors.ts";
 
 /**
@@ -29,7 +30,12 @@ export async function preflight(
 ): Promise<PreflightResult> {
 	let body: unknown;
 	try {
-		body = (await client.listEndpoints()).body;
+		const listed = withFlow(
+			"preflight",
+			() => client.listEndpoints(),
+			"preflight",
+		);
+		body = (await listed).body;
 	} catch (error) {
 		if (isMaasError(error) && error.code === "MAAS_PROTOCOL_ERROR") {
 			return {

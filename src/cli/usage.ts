@@ -43,9 +43,13 @@ export const GATE_USAGE = `Usage: maas-conformance gate [--dry-run] [configurati
 Runs the stages contracts, verify and probes against the region, deletes every
 endpoint the run created, and writes reports/junit.xml and reports/summary.txt.
 
-  --dry-run   print the plan (stages, requests, endpoints and names the run
-              will use) without sending a request or writing a file
-  --help      show this text
+  --dry-run               print the plan (stages, requests, endpoints and
+                          names the run will use) without sending a request
+                          or writing a file
+  --stage-timeout-ms N    limit of each stage in milliseconds; a stage over it
+                          is killed and fails (default: 20 request timeouts,
+                          from 2 to 30 minutes)
+  --help                  show this text
 
 ${CONFIG_FLAG_HELP}`;
 

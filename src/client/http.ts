@@ -14,6 +14,7 @@ import {
 	TargetUnreachableError,
 } from "../errors.ts";
 import { redact } from "../redact.ts";
+import { type RequestTarget, trackRequest } from "./request-flow.ts";
 
 export type Headers = Record<string, string | string[] | undefined>;
 
@@ -77,8 +78,33 @@ export function headerValue(
 	return Array.isArray(value) ? value[0] : value;
 }
 
-/** Sends one request and reads the whole body; throws the project's errors. */
+/**
+ * Sends one request and reads the whole body; throws the project's errors.
+ * The request is recorded in the run's request log, if there is one.
+ */
 export async function send(options: SendOptions): Promise<RawResponse> {
+	const logged = trackRequest(options.method, targetOf(options.url));
+	try {
+		const response = await sendUntracked(options);
+		logged({ status: response.status });
+		return response;
+	} catch (error) {
+		logged({ error });
+		throw error;
+	}
+}
+
+/** Splits `url` into origin and path with query; text that is no URL is both. */
+function targetOf(url: string): RequestTarget {
+	try {
+		const { origin, pathname, search } = new URL(url);
+		return { origin, path: `${pathname}${search}` };
+	} catch {
+		return { origin: url, path: url };
+	}
+}
+
+async function sendUntracked(options: SendOptions): Promise<RawResponse> {
 	const shownUrl = redact(options.url);
 	const controller = new AbortController();
 	const timeoutError = new RequestTimeoutError(

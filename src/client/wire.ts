@@ -24,6 +24,8 @@ import {
 } from "../errors.ts";
 import { debug } from "../log.ts";
 import { redact } from "../redact.ts";
+import { trackRequest } from "./request-flow.ts";
+import { originOf } from "./request-log.ts";
 
 export interface WireRequest {
 	/** Base URL, e.g. "http://127.0.0.1:8080"; a path in it is prefixed to `path`. */
@@ -254,8 +256,26 @@ function isChunked(transferEncoding: string | undefined): boolean {
 	return codings[codings.length - 1] === "chunked";
 }
 
-/** Sends one request on a fresh connection and returns the raw response. */
-export function sendWire(request: WireRequest): Promise<WireExchange> {
+/**
+ * Sends one request on a fresh connection and returns the raw response.
+ * The request is recorded in the run's request log, if there is one.
+ */
+export async function sendWire(request: WireRequest): Promise<WireExchange> {
+	const logged = trackRequest(request.method, {
+		origin: originOf(request.url) ?? request.url,
+		path: request.path,
+	});
+	try {
+		const exchange = await sendUntracked(request);
+		logged({ status: exchange.status });
+		return exchange;
+	} catch (error) {
+		logged({ error });
+		throw error;
+	}
+}
+
+function sendUntracked(request: WireRequest): Promise<WireExchange> {
 	const target = parseTarget(request.url);
 	const graceMs = request.graceMs ?? DEFAULT_GRACE_MS;
 	const maxBodyBytes = request.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;

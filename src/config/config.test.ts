@@ -59,6 +59,7 @@ const REMOTE = {
 };
 
 const IAM = {
+	MAAS_ENDPOINT: "https://maas.region.example",
 	MAAS_IAM_ENDPOINT: "https://iam.region.example",
 	MAAS_IAM_USER: "user",
 	MAAS_IAM_PASSWORD: "config-test-password-1",
@@ -188,6 +189,28 @@ describe("precedence", () => {
 		expect(error.message).toContain(".env.example");
 	});
 
+	test("an unknown MAAS_ variable in the environment is an error", () => {
+		const error = configError(() =>
+			load({ MAAS_ENDPIONT: "https://maas.region.example" }),
+		);
+		expect(error.variable).toBe("MAAS_ENDPIONT");
+		expect(error.message).toContain("not a configuration variable");
+	});
+
+	test.each([
+		["MAAS_AUTH_TOKEN", { MAAS_AUTH_TOKEN: "config-test-token-orphan" }],
+		[
+			"MAAS_PROJECT_ID",
+			{ MAAS_PROJECT_ID: "0123456789abcdef0123456789abcdef" },
+		],
+		["MAAS_IAM_ENDPOINT", { ...IAM, MAAS_ENDPOINT: undefined }],
+	])("%s without MAAS_ENDPOINT is an error", (name, env) => {
+		const error = configError(() => load(env));
+		expect(error.variable).toBe(name);
+		expect(error.message).toContain("MAAS_ENDPOINT is not");
+		expect(error.message).not.toContain("config-test-token-orphan");
+	});
+
 	test("an unknown flag is an error", () => {
 		const error = configError(() => load({}, { MAAS_ENDPIONT: "x" }));
 		expect(error.variable).toBe("MAAS_ENDPIONT");
@@ -196,19 +219,61 @@ describe("precedence", () => {
 
 describe("MAAS_ENDPOINT", () => {
 	test.each([
-		["not a URL", "maas.region.example"],
-		["another scheme", "ftp://maas.region.example"],
-		["a query", "https://maas.region.example/?a=1"],
-		["an empty query", "https://maas.region.example?"],
-		["a fragment", "https://maas.region.example/#x"],
-		["a path", "https://maas.region.example/v1"],
-		["credentials", "https://u:p@maas.region.example"],
-		["plain http to a remote host", "http://maas.region.example"],
-		["plain http to a private address", "http://10.1.2.3:8080"],
-	])("rejects %s", (_name, value) => {
+		["not a URL", "maas.region.example", "maas.region.example"],
+		[
+			"another scheme",
+			"ftp://maas.region.example",
+			"ftp://maas.region.example",
+		],
+		[
+			"a query",
+			"https://maas.region.example/?a=1",
+			"https://maas.region.example/?a=***",
+		],
+		[
+			"an empty query",
+			"https://maas.region.example?",
+			"https://maas.region.example?",
+		],
+		[
+			"a fragment",
+			"https://maas.region.example/#x",
+			"https://maas.region.example/#x",
+		],
+		[
+			"a path",
+			"https://maas.region.example/v1",
+			"https://maas.region.example/v1",
+		],
+		[
+			"credentials",
+			"https://u:p@maas.region.example",
+			"https://***@maas.region.example",
+		],
+		[
+			"plain http to a remote host",
+			"http://maas.region.example",
+			"http://maas.region.example",
+		],
+		[
+			"plain http to a private address",
+			"http://10.1.2.3:8080",
+			"http://10.1.2.3:8080",
+		],
+	])("rejects %s", (_name, value, shown) => {
 		const error = configError(() => load({ ...REMOTE, MAAS_ENDPOINT: value }));
 		expect(error.variable).toBe("MAAS_ENDPOINT");
-		expect(error.message).toContain(JSON.stringify(value));
+		expect(error.message).toContain(JSON.stringify(shown));
+	});
+
+	test("a token pasted into another variable is not quoted in the error", () => {
+		const token = "MIIcanary-token-pasted-into-the-wrong-variable";
+		const error = configError(() =>
+			load({ ...REMOTE, MAAS_AUTH_TOKEN: token, MAAS_PROJECT_ID: `${token}!` }),
+		);
+		expect(error.variable).toBe("MAAS_PROJECT_ID");
+		expect(error.message).not.toContain(token);
+		expect(error.message).toContain("***");
 	});
 
 	test.each([

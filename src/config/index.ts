@@ -14,7 +14,7 @@ import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse as parseDotenv } from "dotenv";
 import { ConfigError } from "../errors.ts";
-import { registerSecret } from "../redact.ts";
+import { redact, registerSecret } from "../redact.ts";
 import { checkBaseUrl } from "./base-url.ts";
 import {
 	DEFAULTS,
@@ -128,12 +128,62 @@ export function loadConfig(input: LoadConfigInput = {}): Readonly<Config> {
 			);
 		}
 	}
+	rejectUnknownEnvironmentVariables(env);
 	const fileValues = readEnvFile(input.envFile, flags, env, cwd);
 	const lookup = makeLookup(flags, env, fileValues);
-	const config = buildConfig(lookup, cwd);
-	if (config.authToken) registerSecret(config.authToken);
-	if (config.iam) registerSecret(config.iam.password);
+	// Secrets are registered before validation, so that an error about any
+	// variable (a token pasted into the wrong one, say) cannot quote them.
+	for (const name of SECRET_VARIABLES) {
+		const value = lookup.get(name as VariableName);
+		if (value !== undefined) registerSecret(value);
+	}
+	let config: Config;
+	try {
+		config = buildConfig(lookup, cwd);
+		rejectSettingsWithoutEndpoint(config, lookup);
+	} catch (error) {
+		if (error instanceof ConfigError) {
+			throw new ConfigError(error.variable, redact(error.message));
+		}
+		throw error;
+	}
 	return deepFreeze(config);
+}
+
+/**
+ * A misspelt variable name would otherwise be ignored, and the gate would
+ * check its embedded region and pass while the real region goes unchecked.
+ */
+function rejectUnknownEnvironmentVariables(
+	env: Record<string, string | undefined>,
+): void {
+	for (const key of Object.keys(env)) {
+		if (
+			key.startsWith("MAAS_") &&
+			!(VARIABLES as readonly string[]).includes(key)
+		) {
+			throw new ConfigError(
+				key,
+				`${key} in the environment is not a configuration variable; correct the name (see .env.example) or unset it`,
+			);
+		}
+	}
+}
+
+/**
+ * Region settings without MAAS_ENDPOINT mean a forgotten or misspelt
+ * endpoint: the gate would check its embedded region and ignore them.
+ */
+function rejectSettingsWithoutEndpoint(config: Config, lookup: Lookup): void {
+	if (config.endpoint !== undefined) return;
+	const orphan = (
+		["MAAS_AUTH_TOKEN", "MAAS_PROJECT_ID", ...IAM_VARIABLES] as const
+	).find((name) => lookup.get(name) !== undefined);
+	if (orphan === undefined) return;
+	throw new ConfigError(
+		orphan,
+		`${orphan} is set in ${lookup.origin(orphan)} but MAAS_ENDPOINT is not, so the gate would check its embedded mock region and ignore it; set MAAS_ENDPOINT to the region's base URL or unset ${orphan}`,
+	);
 }
 
 /** Sets PACT_DO_NOT_TRACK=true so Pact's native core sends no usage data. */
@@ -225,7 +275,12 @@ function nonEmpty(value: string | undefined): string | undefined {
 /** The value as a message shows it: quoted, cut, and *** for secrets. */
 function shown(name: VariableName, value: string): string {
 	if (SECRET_VARIABLES.has(name)) return '"***"';
-	const cut = value.length > 120 ? `${value.slice(0, 120)}...` : value;
+	// Credentials and query values inside a URL are secrets whatever the
+	// variable is.
+	const masked = value
+		.replace(/\/\/[^/@\s]*@/g, "//***@")
+		.replace(/([?&][^=&#]*=)[^&#]*/g, "$1***");
+	const cut = masked.length > 120 ? `${masked.slice(0, 120)}...` : masked;
 	return JSON.stringify(cut);
 }
 

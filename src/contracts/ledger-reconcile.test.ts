@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, test } from "vitest";
 import { createLedgerReconciler } from "../../contracts/support/ledger-reconcile.ts";
+import { countTimeouts } from "../../contracts/support/timeout-counter.ts";
 import { MaasClient } from "../client/index.ts";
 import { type MockRegion, startMockRegion } from "../mock-region/index.ts";
 import { Ledger } from "../probe/ledger.ts";
@@ -127,6 +128,43 @@ describe("ledger reconciler", () => {
 				.sort(),
 		).toEqual([earlier, "someone-elses"]);
 		await client.deleteEndpoint(id as string);
+	});
+
+	test("reports a failed delete once and does not send it again", async () => {
+		mock = await startMockRegion({
+			deviations: ["delete-never-responds", "delete-keeps-endpoint"],
+		});
+		client = new MaasClient({
+			endpoint: mock.url,
+			projectId: mock.projectId,
+			token: mock.token,
+			timeoutMs: 300,
+		});
+		const ledger = Ledger.open(join(workDir, "reconcile6.jsonl"), "reconcile6");
+		// The mock logs a request once it is answered, so the client counts
+		// the deletes here: each one times out.
+		const counted = countTimeouts(client);
+		const reconciler = createLedgerReconciler({
+			client: counted.client,
+			ledger,
+			namePrefix: "conformance-",
+		});
+		const name = ledger.reserveName("conformance-");
+		const { id } = await client.createEndpoint({
+			endpoint_name: name,
+			source: "custom_from_maas",
+			model_name: "m",
+		});
+		ledger.recordCreated(name, id as string);
+		expect((await reconciler.reconcile()).join("\n")).toMatch(
+			new RegExp(
+				`could not clean up endpoint ${name}: .*timed out after 300 ms`,
+			),
+		);
+		expect(counted.count()).toBe(1);
+		expect(await reconciler.reconcile()).toEqual([]);
+		expect(counted.count()).toBe(1);
+		expect(ledger.alive().map((entry) => entry.name)).toEqual([name]);
 	});
 
 	test("reports a failed clean-up instead of throwing", async () => {

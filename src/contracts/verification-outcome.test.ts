@@ -4,17 +4,17 @@
  */
 import { describe, expect, test } from "vitest";
 import {
+	budgetSpentText,
 	failureText,
-	type ProcessEnd,
+	type InteractionEnd,
+	notVerifiedText,
 	stripAnsi,
 	type VerificationOutcome,
 } from "../../contracts/support/verification-outcome.ts";
 
-const END: ProcessEnd = {
-	pid: 4242,
-	exitCode: 1,
-	signal: null,
-	timedOutAfterMs: undefined,
+const END: InteractionEnd = {
+	stop: undefined,
+	exit: undefined,
 	verifierTimeoutMs: 9000,
 	output: "\u001b[31mFAILED\u001b[0m details",
 };
@@ -30,24 +30,44 @@ function outcome(fields: Partial<VerificationOutcome>): VerificationOutcome {
 
 describe("verification failure text", () => {
 	test("is undefined for a verified interaction", () => {
+		expect(failureText("x", outcome({ passed: true }), END)).toBeUndefined();
+	});
+
+	test("fails a passed outcome of an interaction that was stopped", () => {
 		expect(
-			failureText("x", outcome({ passed: true }), { ...END, exitCode: 0 }),
-		).toBeUndefined();
+			failureText("x", outcome({ passed: true }), {
+				...END,
+				stop: { kind: "deadline", afterMs: 1000 },
+			}),
+		).toBeDefined();
 	});
 
-	test("fails a passed outcome from a process that exited non-zero", () => {
-		expect(failureText("x", outcome({ passed: true }), END)).toBeDefined();
-	});
-
-	test("names the hard timeout and the 204 hint", () => {
+	test("names the interaction's deadline and the 204 hint", () => {
 		const text = failureText("delete an existing endpoint", undefined, {
 			...END,
-			exitCode: null,
-			signal: "SIGKILL",
-			timedOutAfterMs: 50000,
+			stop: { kind: "deadline", afterMs: 50000 },
 		});
 		expect(text).toMatch(
 			/^provider verification of "delete an existing endpoint" did not finish within 50000 ms and was stopped; the region may have sent a body on a 204/,
+		);
+	});
+
+	test("names the spent stage budget and the timed-out requests", () => {
+		const text = failureText("delete an existing endpoint", undefined, {
+			...END,
+			stop: { kind: "budget", budgetMs: 56000, timedOutRequests: 7 },
+		});
+		expect(text).toMatch(
+			/^provider verification of "delete an existing endpoint" was stopped: the stage's time budget of 56000 ms ran out after 7 timed-out requests; .*MAAS_REQUEST_TIMEOUT_MS/,
+		);
+	});
+
+	test("says an interaction not started was not verified, and why", () => {
+		expect(notVerifiedText("list endpoints", 56000, 1)).toMatch(
+			/^"list endpoints" not verified: the stage's time budget of 56000 ms ran out after 1 timed-out request; /,
+		);
+		expect(budgetSpentText(1000, 0)).toBe(
+			"the stage's time budget of 1000 ms ran out after 0 timed-out requests",
 		);
 	});
 
@@ -55,7 +75,7 @@ describe("verification failure text", () => {
 		const text = failureText(
 			"delete an existing endpoint",
 			outcome({ crash: "Parse Error: Data after `Connection: close`" }),
-			{ ...END, exitCode: null, signal: "SIGKILL" },
+			END,
 		);
 		expect(text).toContain("crashed: Parse Error");
 		expect(text).toContain("the region may have sent a body on a 204");
@@ -114,10 +134,19 @@ describe("verification failure text", () => {
 		expect(text).toContain("verifier output:\nFAILED details");
 	});
 
-	test("names a process that left no outcome", () => {
-		expect(failureText("x", undefined, { ...END, exitCode: 7 })).toContain(
-			"ended with code 7 without writing its outcome",
-		);
+	test("names a process that ended without an outcome", () => {
+		expect(
+			failureText("x", undefined, {
+				...END,
+				exit: { code: 7, signal: null },
+			}),
+		).toContain("ended with code 7 without reporting its outcome");
+		expect(
+			failureText("x", undefined, {
+				...END,
+				exit: { code: null, signal: "SIGSEGV" },
+			}),
+		).toContain("ended with signal SIGSEGV without reporting its outcome");
 	});
 
 	test("strips ANSI sequences whole", () => {

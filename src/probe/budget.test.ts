@@ -1,4 +1,13 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, test } from "vitest";
+import {
+	trackRequest,
+	withFlow,
+	withRequestLog,
+} from "../client/request-flow.ts";
+import { RequestLogFile, readRequestLog } from "../client/request-log.ts";
 import { BudgetExhaustedError, EndpointBudget } from "./budget.ts";
 
 /** Resolves to "pending" when `promise` has not settled after a few turns. */
@@ -88,5 +97,41 @@ describe("EndpointBudget", () => {
 
 	test("rejects an invalid limit", () => {
 		expect(() => new EndpointBudget(0)).toThrow(/limit 0 is invalid/);
+	});
+
+	test("a create that waited for a slot is logged as queued behind the request that freed it", async () => {
+		const log = RequestLogFile.create(
+			join(mkdtempSync(join(tmpdir(), "maas-budget-")), "requests.jsonl"),
+		);
+		const budget = new EndpointBudget(1);
+		const request = (path: string) =>
+			trackRequest("POST", { path })({ status: 200 });
+		await withRequestLog(log, "probes", async () => {
+			const slot = await withFlow("first", () => budget.acquire("first"));
+			const second = withFlow("second", async () => {
+				const granted = await budget.acquire("second");
+				request("/second");
+				granted.release();
+			});
+			await withFlow("releaser", async () => {
+				request("/delete");
+				slot.release();
+			});
+			await second;
+			// A slot free at once: no queue wait.
+			await withFlow("third", async () => {
+				const granted = await budget.acquire("third");
+				request("/third");
+				granted.release();
+			});
+		});
+		const found = new Map(
+			readRequestLog(log.path).entries.map((entry) => [entry.path, entry]),
+		);
+		expect(found.get("/second")?.queuedAfter).toEqual([
+			found.get("/delete")?.id,
+		]);
+		expect(found.get("/delete")).not.toHaveProperty("queuedAfter");
+		expect(found.get("/third")).not.toHaveProperty("queuedAfter");
 	});
 });

@@ -4,8 +4,11 @@
  * in flight, also a create the region should reject, since a deviant region
  * may accept it. A slot is released when its endpoint is confirmed deleted or
  * its create was rejected. The stages run one after another, so a semaphore
- * in the stage process is enough.
+ * in the stage process is enough. A create that had to wait for a slot is
+ * logged as queued behind the request whose response freed it.
  */
+
+import { currentFlow } from "../client/request-flow.ts";
 
 export type SlotState =
 	/** A create or delete is under way; the slot frees itself soon. */
@@ -87,7 +90,8 @@ export class BudgetSlot {
 
 interface Waiter {
 	purpose: string;
-	grant: (slot: BudgetSlot) => void;
+	/** Hands over the slot and the ids of the requests that freed it. */
+	grant: (slot: BudgetSlot, freedBy: string[]) => void;
 	reject: (error: Error) => void;
 }
 
@@ -132,7 +136,12 @@ export class EndpointBudget {
 		}
 		const exhausted = this.exhaustion(purpose);
 		if (exhausted) return Promise.reject(exhausted);
-		return new Promise((grant, reject) => {
+		const waiting = currentFlow();
+		return new Promise((resolve, reject) => {
+			const grant = (slot: BudgetSlot, freedBy: string[]) => {
+				waiting?.queuedBehind(freedBy);
+				resolve(slot);
+			};
 			this.waiters.push({ purpose, grant, reject });
 		});
 	}
@@ -158,7 +167,8 @@ export class EndpointBudget {
 	private serveWaiters(): void {
 		while (this.waiters.length > 0 && this.inUseSlots.size < this.limit) {
 			const waiter = this.waiters.shift() as Waiter;
-			waiter.grant(this.take(waiter.purpose));
+			// Runs in the flow that released the slot: its last requests freed it.
+			waiter.grant(this.take(waiter.purpose), currentFlow()?.lastIds() ?? []);
 		}
 		if (this.waiters.length === 0) return;
 		const exhausted = this.exhaustion(this.waiters[0]?.purpose ?? "");

@@ -11,8 +11,14 @@
  *   its name the one NAME-NEVER-REUSED tries again.
  * CREATE-SUCCEEDS judges both creates. A fixture that cannot be made fails
  * every check that needs it, with a PreconditionError saying why.
+ *
+ * vitest runs the spec files one after another, so a fixture first needed
+ * by a later file would wait for every file before it. When the gate runs
+ * the stage (MAAS_RUN_ID set), it runs every spec file and needs every
+ * fixture, so they all start when the first spec file loads.
  */
 
+import { currentFlow, inFlow, RequestFlow } from "../client/request-flow.ts";
 import type { Observation } from "./observation.ts";
 import { PreconditionError } from "./probe.ts";
 import {
@@ -36,22 +42,43 @@ export interface DeletedEndpoint extends KeptEndpoint {
 export const LIVE_REMARK = "conformance probe: live endpoint";
 export const DELETED_REMARK = "conformance probe: endpoint to delete";
 
-const memo = new Map<string, Promise<unknown>>();
+/** How a fixture ended, and its flow's last requests. */
+type Settled =
+	| { failed: false; value: unknown; last: string[] }
+	| { failed: true; error: unknown; last: string[] };
 
+const memo = new Map<string, Promise<Settled>>();
+
+/**
+ * Runs `make` once per process, in a request flow of its own named
+ * `fixture:<key>`, and resolves every caller to its result. The caller's
+ * flow then follows the fixture's last requests, whose responses it needed.
+ */
 function once<T>(key: string, make: () => Promise<T>): Promise<T> {
-	let promise = memo.get(key) as Promise<T> | undefined;
-	if (!promise) {
-		promise = make();
-		// Checks await the promise; this keeps an unawaited rejection quiet.
-		promise.catch(() => undefined);
-		memo.set(key, promise);
+	let settled = memo.get(key);
+	if (!settled) {
+		const flow = new RequestFlow(`fixture:${key}`, "probes");
+		settled = inFlow(flow, make).then(
+			(value): Settled => ({ failed: false, value, last: flow.lastIds() }),
+			(error: unknown): Settled => ({
+				failed: true,
+				error,
+				last: flow.lastIds(),
+			}),
+		);
+		memo.set(key, settled);
 	}
-	return promise;
+	const caller = currentFlow();
+	return settled.then((result) => {
+		caller?.follow(result.last);
+		if (result.failed) throw result.error;
+		return result.value as T;
+	});
 }
 
 /** Creates the live endpoint once; resolves to the outcome, whatever it is. */
 export function liveCreation(): Promise<CreateOutcome> {
-	return once("live-creation", () => createLive("live endpoint"));
+	return once("live", () => createLive("live endpoint"));
 }
 
 async function createLive(purpose: string): Promise<CreateOutcome> {
@@ -120,7 +147,7 @@ function createToDelete(): Promise<CreateOutcome> {
 
 /** Creates and deletes the endpoint to delete; the delete is the DELETE-204-EMPTY exchange. */
 export function deletedEndpoint(): Promise<DeletedEndpoint> {
-	return once("deleted-endpoint", async () => {
+	return once("deleted", async () => {
 		const session = await getSession();
 		const creation = await createToDelete();
 		const id = usableId(creation, "endpoint to delete");
@@ -190,3 +217,26 @@ export function describeResponse(observation: Observation): string {
 	const code = observation.errorCode ? ` ${observation.errorCode}` : "";
 	return `responded with ${observation.status}${code}`;
 }
+
+/**
+ * Starts every shared fixture now, side by side; checks that need one later
+ * find it made. Failures surface in the checks that await the fixture.
+ */
+export function startSharedFixtures(): void {
+	for (const start of [
+		liveCreation,
+		deletedEndpoint,
+		errorSamples,
+		listSample,
+	]) {
+		start().catch(() => undefined);
+	}
+}
+
+getSession().then(
+	(session) => {
+		if (session.config.runId !== undefined) startSharedFixtures();
+	},
+	// The checks report a session that cannot be opened.
+	() => undefined,
+);

@@ -5,8 +5,9 @@
  * Error whose message states what was sent, expected and received.
  */
 
-import { test } from "vitest";
+import { type TaskMeta, test } from "vitest";
 import "../report/meta.ts";
+import { withFlow } from "../client/request-flow.ts";
 import { isMaasError } from "../errors.ts";
 import { redact } from "../redact.ts";
 import { type Requirement, requirementById } from "../requirements/index.ts";
@@ -46,66 +47,80 @@ export interface ProbeContext {
 
 type ProbeBody = (context: ProbeContext) => Promise<void>;
 
-/** Registers the check of requirement `id`. */
+/**
+ * Registers the check of requirement `id` as a concurrent test. The checks
+ * of a file wait for each other only through the fixtures, the endpoint
+ * budget and the live endpoint's lock. vitest 4 reads `sequence.concurrent`
+ * from the root configuration only, not from a project's, hence
+ * `test.concurrent`. The check's requests form the flow `probe:<id>` of
+ * the stage `probes` in the run's request log.
+ */
 export function probe(id: string, body: ProbeBody): void {
 	const requirement = requirementById(id);
-	test(`${id} ${requirement.title}`, async ({ task }) => {
-		const meta = task.meta;
-		meta.requirement = requirement.id;
-		meta.level = requirement.level;
-		meta.source = requirement.source;
-		meta.stage = "probes";
-		let session: ProbeSession;
-		try {
-			session = await getSession();
-		} catch (error) {
-			throw notChecked(requirement, error);
+	test.concurrent(`${id} ${requirement.title}`, ({ task }) =>
+		withFlow(`probe:${id}`, () => runCheck(requirement, body, task), "probes"));
+}
+
+async function runCheck(
+	requirement: Requirement,
+	body: ProbeBody,
+	task: { meta: TaskMeta },
+): Promise<void> {
+	const meta = task.meta;
+	meta.requirement = requirement.id;
+	meta.level = requirement.level;
+	meta.source = requirement.source;
+	meta.stage = "probes";
+	let session: ProbeSession;
+	try {
+		session = await getSession();
+	} catch (error) {
+		throw notChecked(requirement, error);
+	}
+	meta.target = session.target;
+	const observe = (fields: Observed): void => {
+		if (fields.status !== undefined) meta.status = fields.status;
+		if (fields.errorCode !== undefined) meta.errorCode = fields.errorCode;
+		if (fields.requestId !== undefined) meta.requestId = fields.requestId;
+		if (fields.alternative !== undefined) {
+			meta.alternative = redact(fields.alternative);
 		}
-		meta.target = session.target;
-		const observe = (fields: Observed): void => {
-			if (fields.status !== undefined) meta.status = fields.status;
-			if (fields.errorCode !== undefined) meta.errorCode = fields.errorCode;
-			if (fields.requestId !== undefined) meta.requestId = fields.requestId;
-			if (fields.alternative !== undefined) {
-				meta.alternative = redact(fields.alternative);
+	};
+	const context: ProbeContext = {
+		session,
+		requirement,
+		observe,
+		observeExchange(observation, alternative) {
+			observe({
+				...(observation.status === undefined
+					? {}
+					: { status: observation.status }),
+				...(observation.errorCode === undefined
+					? {}
+					: { errorCode: observation.errorCode }),
+				...(observation.requestId === undefined
+					? {}
+					: { requestId: observation.requestId }),
+				...(alternative === undefined ? {} : { alternative }),
+			});
+		},
+		warn(text) {
+			const line = redact(text);
+			meta.warning = meta.warning ? `${meta.warning}; ${line}` : line;
+		},
+		assert(verdicts, notes = []) {
+			const broken = verdicts.some((verdict) => verdict.violations.length);
+			if (broken || notes.length > 0) {
+				throw failureFor(requirement, verdicts, notes);
 			}
-		};
-		const context: ProbeContext = {
-			session,
-			requirement,
-			observe,
-			observeExchange(observation, alternative) {
-				observe({
-					...(observation.status === undefined
-						? {}
-						: { status: observation.status }),
-					...(observation.errorCode === undefined
-						? {}
-						: { errorCode: observation.errorCode }),
-					...(observation.requestId === undefined
-						? {}
-						: { requestId: observation.requestId }),
-					...(alternative === undefined ? {} : { alternative }),
-				});
-			},
-			warn(text) {
-				const line = redact(text);
-				meta.warning = meta.warning ? `${meta.warning}; ${line}` : line;
-			},
-			assert(verdicts, notes = []) {
-				const broken = verdicts.some((verdict) => verdict.violations.length);
-				if (broken || notes.length > 0) {
-					throw failureFor(requirement, verdicts, notes);
-				}
-			},
-		};
-		try {
-			await body(context);
-		} catch (error) {
-			if (error instanceof ProbeFailure) throw error;
-			throw notChecked(requirement, error);
-		}
-	});
+		},
+	};
+	try {
+		await body(context);
+	} catch (error) {
+		if (error instanceof ProbeFailure) throw error;
+		throw notChecked(requirement, error);
+	}
 }
 
 /** Builds the failure of a check that could not be made, with the reason. */

@@ -17,6 +17,7 @@ import {
 	loginWithPassword,
 	MaasClient,
 } from "../client/index.ts";
+import { withFlow } from "../client/request-flow.ts";
 import { curlFor, sendWire, type WireRequest } from "../client/wire.ts";
 import { type Config, loadConfig } from "../config/index.ts";
 import { ConfigError, SafetyError } from "../errors.ts";
@@ -622,14 +623,20 @@ async function openSession(): Promise<ProbeSession> {
 	let token = config.authToken;
 	let projectId = config.projectId;
 	if (token === undefined && config.iam !== undefined) {
-		const login = await loginWithPassword({
-			iamEndpoint: config.iam.endpoint,
-			user: config.iam.user,
-			password: config.iam.password,
-			domain: config.iam.domain,
-			project: config.iam.project,
-			timeoutMs: config.requestTimeoutMs,
-		});
+		const iam = config.iam;
+		const login = await withFlow(
+			"probes:login",
+			() =>
+				loginWithPassword({
+					iamEndpoint: iam.endpoint,
+					user: iam.user,
+					password: iam.password,
+					domain: iam.domain,
+					project: iam.project,
+					timeoutMs: config.requestTimeoutMs,
+				}),
+			"probes",
+		);
 		registerSecret(login.token);
 		token = login.token;
 		projectId ??= login.projectId;

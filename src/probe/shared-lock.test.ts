@@ -1,4 +1,17 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, test } from "vitest";
+import {
+	trackRequest,
+	withFlow,
+	withRequestLog,
+} from "../client/request-flow.ts";
+import {
+	type LoggedRequest,
+	RequestLogFile,
+	readRequestLog,
+} from "../client/request-log.ts";
 import { SharedLock } from "./shared-lock.ts";
 
 /** A promise with its resolve function, to finish work on cue. */
@@ -69,5 +82,51 @@ describe("SharedLock", () => {
 			}),
 		).rejects.toThrow("boom");
 		expect(await lock.shared(async () => "ran")).toBe("ran");
+	});
+
+	test("a user that waited is logged as queued behind the users it waited for", async () => {
+		const log = RequestLogFile.create(
+			join(mkdtempSync(join(tmpdir(), "maas-lock-")), "requests.jsonl"),
+		);
+		const lock = new SharedLock();
+		const request = (path: string) =>
+			trackRequest("GET", { path })({ status: 200 });
+		const held = gate();
+		await withRequestLog(log, "probes", () =>
+			Promise.all([
+				withFlow("shared-a", () =>
+					lock.shared(async () => {
+						request("/a");
+						await held.promise;
+					}),
+				),
+				withFlow("shared-b", () => lock.shared(async () => request("/b"))),
+				withFlow("exclusive", async () => {
+					await turn();
+					await lock.exclusive(async () => request("/x"));
+				}),
+				withFlow("late", async () => {
+					await turn();
+					await turn();
+					await lock.shared(async () => request("/late"));
+				}),
+				(async () => {
+					await turn();
+					await turn();
+					await turn();
+					held.open();
+				})(),
+			]),
+		);
+		const found = new Map<string, LoggedRequest>(
+			readRequestLog(log.path).entries.map((entry) => [entry.path, entry]),
+		);
+		const idOf = (path: string) => found.get(path)?.id;
+		expect(found.get("/a")).not.toHaveProperty("queuedAfter");
+		expect(found.get("/b")).not.toHaveProperty("queuedAfter");
+		expect(found.get("/x")?.queuedAfter?.sort()).toEqual(
+			[idOf("/a"), idOf("/b")].sort(),
+		);
+		expect(found.get("/late")?.queuedAfter).toEqual([idOf("/x")]);
 	});
 });

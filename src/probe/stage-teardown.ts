@@ -9,6 +9,7 @@
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { MaasClient } from "../client/index.ts";
+import { withFlow } from "../client/request-flow.ts";
 import { type Config, loadConfig } from "../config/index.ts";
 import { redact } from "../redact.ts";
 import { Ledger } from "./ledger.ts";
@@ -35,7 +36,15 @@ export default function setup(project: TestProject): () => Promise<void> {
 		// The checks report the configuration error themselves.
 	}
 	return async () => {
-		if (settled) await deleteLeftovers(settled);
+		// After every check: a stage of its own in the run's request log.
+		const done = settled;
+		if (done) {
+			await withFlow(
+				"probes-teardown",
+				() => deleteLeftovers(done),
+				"probes-teardown",
+			);
+		}
 	};
 }
 

@@ -90,6 +90,10 @@ test("WAIT gives the rejection time to surface", async () => {
 `,
 		});
 		run = await runFixtureProject(fixture, {
+			// No request is sent: the endpoint only makes the token a valid
+			// setting, so the reporter registers it as a secret to mask.
+			MAAS_ENDPOINT: "http://127.0.0.1:9",
+			MAAS_PROJECT_ID: "0123456789abcdef0123456789abcdef",
 			MAAS_AUTH_TOKEN: SECRET,
 			FORCE_COLOR: "1",
 		});
