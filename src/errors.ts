@@ -34,7 +34,7 @@ export class ConfigError extends MaasError {
 	}
 }
 
-/** IAM refused the login or answered in a form we cannot use. Exit 2. */
+/** IAM rejected the login or responded in a form the client cannot use. Exit 2. */
 export class LoginError extends MaasError {
 	readonly status: number | undefined;
 
@@ -82,7 +82,7 @@ export interface ApiErrorDetails {
 	rawText: string;
 }
 
-/** The region answered with an error status (4xx or 5xx). */
+/** The region responded with an error status (4xx or 5xx). */
 export class ApiError extends MaasError {
 	readonly details: ApiErrorDetails;
 

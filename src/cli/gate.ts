@@ -2,7 +2,7 @@ import { randomInt } from "node:crypto";
 import { rmSync } from "node:fs";
 import { isAbsolute, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loginWithPassword, MaasClient } from "../client/index.ts";
+import { loginWithConfig, MaasClient } from "../client/index.ts";
 import { withFlow, withRequestLog } from "../client/request-flow.ts";
 import { REQUEST_LOG_FILE, RequestLogFile } from "../client/request-log.ts";
 import {
@@ -150,15 +150,7 @@ async function resolveTarget(
 	const env: Record<string, string> = {};
 	if (config.iam) {
 		try {
-			const login = await loginWithPassword({
-				iamEndpoint: config.iam.endpoint,
-				user: config.iam.user,
-				password: config.iam.password,
-				domain: config.iam.domain,
-				project: config.iam.project,
-				timeoutMs: config.requestTimeoutMs,
-			});
-			registerSecret(login.token);
+			const login = await loginWithConfig(config.iam, config.requestTimeoutMs);
 			token = login.token;
 			projectId ??= login.projectId;
 			// The stages reuse this token instead of logging in again.
@@ -166,7 +158,7 @@ async function resolveTarget(
 		} catch (error) {
 			output.err(
 				sentence(
-					`IAM login at ${config.iam.endpoint} as ${config.iam.user} failed: ${errorText(error)}; check MAAS_IAM_USER, MAAS_IAM_PASSWORD, MAAS_IAM_DOMAIN and the project scope`,
+					`IAM login at ${config.iam.endpoint} as ${config.iam.user} failed: ${errorText(error)}`,
 				),
 			);
 			return 2;

@@ -1,9 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { loginWithPassword, MaasClient } from "../client/index.ts";
+import { loginWithConfig, MaasClient } from "../client/index.ts";
 import { type Config, loadConfig } from "../config/index.ts";
 import { isMaasError } from "../errors.ts";
-import { registerSecret } from "../redact.ts";
 import type { Output } from "./output.ts";
 import { describePreflightError } from "./preflight.ts";
 
@@ -88,15 +87,7 @@ async function connect(
 	let projectId = config.projectId;
 	if (config.iam) {
 		try {
-			const login = await loginWithPassword({
-				iamEndpoint: config.iam.endpoint,
-				user: config.iam.user,
-				password: config.iam.password,
-				domain: config.iam.domain,
-				project: config.iam.project,
-				timeoutMs: config.requestTimeoutMs,
-			});
-			registerSecret(login.token);
+			const login = await loginWithConfig(config.iam, config.requestTimeoutMs);
 			token = login.token;
 			projectId ??= login.projectId;
 		} catch (error) {

@@ -23,6 +23,7 @@ export type { CustomEndpointInfo, EndpointList } from "../schemas/index.ts";
 export {
 	type LoginOptions,
 	type LoginResult,
+	loginWithConfig,
 	loginWithPassword,
 } from "./login.ts";
 

@@ -8,6 +8,7 @@
  */
 
 import { Agent } from "undici";
+import type { Config } from "../config/index.ts";
 import { isMaasError, LoginError } from "../errors.ts";
 import { debug } from "../log.ts";
 import { redact, registerSecret } from "../redact.ts";
@@ -170,4 +171,19 @@ function errorDetail(bytes: Buffer): string {
 	if (typeof message !== "string" || message === "") return "";
 	const cut = message.length > 200 ? `${message.slice(0, 200)}...` : message;
 	return `: ${redact(cut)}`;
+}
+
+/** Logs in with the IAM options of the configuration (see loginWithPassword). */
+export function loginWithConfig(
+	iam: NonNullable<Config["iam"]>,
+	timeoutMs: number,
+): ReturnType<typeof loginWithPassword> {
+	return loginWithPassword({
+		iamEndpoint: iam.endpoint,
+		user: iam.user,
+		password: iam.password,
+		domain: iam.domain,
+		project: iam.project,
+		timeoutMs,
+	});
 }

@@ -12,11 +12,11 @@ declare module "vitest" {
 		source?: string;
 		/** Base URL of the region under test. */
 		target?: string;
-		/** HTTP status the region answered with, for the exchange that decided. */
+		/** HTTP status of the response that decided the check. */
 		status?: number;
 		errorCode?: string;
 		requestId?: string;
-		/** Which documented alternative the region chose, where the docs disagree. */
+		/** Documented alternative the region chose, where the docs disagree. */
 		alternative?: string;
 		/** A SHOULD-level rule the region broke; the check itself passes. */
 		warning?: string;
