@@ -35,9 +35,14 @@ export default defineConfig({
 				test: {
 					name: "verify",
 					include: ["contracts/verify/**/*.verify.test.ts"],
-					// Starts the verification process while the test file loads.
+					// Starts the verification processes while the test file loads.
 					setupFiles: ["contracts/support/verification-early-start.ts"],
 					fileParallelism: false,
+					// The interactions' tests are concurrent and each waits for a
+					// verification lane (LANE_COUNT, 2, in
+					// contracts/support/lane-limits.ts). All 8 of the committed pact
+					// start at once and queue for the lanes in file order.
+					maxConcurrency: 8,
 					testTimeout: 600_000,
 					hookTimeout: 600_000,
 				},
@@ -45,13 +50,15 @@ export default defineConfig({
 			{
 				test: {
 					name: "probes",
-					include: ["specs/**/*.spec.ts"],
-					// One worker without isolation: spec files share module state,
-					// so the endpoint budget and shared fixtures span all of them.
+					// One module that loads every spec file, so their checks run side
+					// by side and share one endpoint budget and one set of fixtures.
+					include: ["specs/all-specs.ts"],
 					fileParallelism: false,
 					isolate: false,
 					maxWorkers: 1,
-					sequence: { concurrent: true },
+					// Every check may start at once; they queue on the fixtures and
+					// the endpoint budget, not on vitest's default limit of 5.
+					maxConcurrency: 64,
 					testTimeout: 600_000,
 					hookTimeout: 600_000,
 					// Deletes the run's endpoints still alive when the stage ends.

@@ -7,10 +7,32 @@
  * listed -> record it as created if needed and delete it; not listed ->
  * record a created one as deleted. Only names this run reserved are
  * looked at, so nothing of anyone else is touched.
+ *
+ * The stage verifies in lanes, so after one interaction only the names
+ * that lane reserved are reconciled: the other lane may be using its
+ * endpoint right now. At the end of the stage every name is.
  */
 import type { MaasClient } from "../../src/client/index.ts";
-import { withFlow } from "../../src/client/request-flow.ts";
+import {
+	inFlow,
+	RequestFlow,
+	withFlow,
+} from "../../src/client/request-flow.ts";
 import type { Ledger, LedgerEntry } from "../../src/probe/ledger.ts";
+import { VERIFY_STAGE } from "./verification-flows.ts";
+
+/** The flow of the stage's clean-up requests. */
+export const RECONCILE_FLOW = "verify:reconcile";
+
+export interface ReconcileOptions {
+	/**
+	 * Only these names (the ones a lane reserved); default every name the
+	 * stage reserved.
+	 */
+	names?: Iterable<string>;
+	/** The flow its requests are logged in; default a new RECONCILE_FLOW. */
+	flow?: RequestFlow;
+}
 
 export interface LedgerReconciler {
 	/**
@@ -19,7 +41,13 @@ export interface LedgerReconciler {
 	 * again: a region that never answers would cost a request timeout per
 	 * call, and the gate's cleanup tries it again at the end.
 	 */
-	reconcile(): Promise<string[]>;
+	reconcile(options?: ReconcileOptions): Promise<string[]>;
+	/**
+	 * Returns those of `names` the region may still hold an endpoint of:
+	 * created and not deleted, or reserved and not yet seen unused, or
+	 * whose clean-up failed.
+	 */
+	unsettled(names: Iterable<string>): string[];
 }
 
 /**
@@ -41,11 +69,12 @@ export function createLedgerReconciler(options: {
 	/** Names whose clean-up failed and was reported. */
 	const failed = new Set<string>();
 
-	function pending(): LedgerEntry[] {
+	function pending(only?: ReadonlySet<string>): LedgerEntry[] {
 		return ledger
 			.entries()
 			.filter(
 				(entry) =>
+					(only === undefined || only.has(entry.name)) &&
 					!earlier.has(entry.name) &&
 					!failed.has(entry.name) &&
 					entry.name.startsWith(runNamePrefix) &&
@@ -54,8 +83,8 @@ export function createLedgerReconciler(options: {
 			);
 	}
 
-	async function reconcile(): Promise<string[]> {
-		const open = pending();
+	async function reconcile(only?: ReadonlySet<string>): Promise<string[]> {
+		const open = pending(only);
 		if (open.length === 0) return [];
 		const failures: string[] = [];
 		let listed: Array<{ id: string; endpoint_name: string }>;
@@ -93,6 +122,23 @@ export function createLedgerReconciler(options: {
 	}
 
 	return {
-		reconcile: () => withFlow("verify:reconcile", reconcile, "verify"),
+		reconcile: (options = {}) => {
+			const only =
+				options.names === undefined ? undefined : new Set(options.names);
+			const run = () => reconcile(only);
+			return options.flow
+				? inFlow(options.flow, run)
+				: withFlow(RECONCILE_FLOW, run, VERIFY_STAGE);
+		},
+		unsettled: (names) => {
+			const only = new Set(names);
+			const open = new Set(pending(only).map((entry) => entry.name));
+			return [...only].filter((name) => open.has(name) || failed.has(name));
+		},
 	};
+}
+
+/** Returns a new flow for the clean-up requests of one lane. */
+export function reconcileFlow(): RequestFlow {
+	return new RequestFlow(RECONCILE_FLOW, VERIFY_STAGE);
 }

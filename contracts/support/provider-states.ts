@@ -12,6 +12,14 @@
  * pact-js only logs a failing handler and carries on with the example
  * values, which could let an interaction pass against the wrong endpoint.
  * So every failure is also kept in `failures()` for the caller to report.
+ *
+ * One set of states serves one interaction of one lane (`lane-limits.ts`).
+ * Before a setup creates an endpoint, or reserves a name the interaction
+ * will create, it checks two limits. The ledger's live endpoints of the
+ * run, other lanes' included, must stay below `maxAlive`. The endpoints
+ * this lane may still have alive, including earlier ones it could not
+ * delete, must stay below `laneLimit`. The other lane's live endpoint
+ * counts only against the run's limit, which leaves room for it.
  */
 import type { MaasClient } from "../../src/client/index.ts";
 import { inFlow } from "../../src/client/request-flow.ts";
@@ -22,6 +30,7 @@ import {
 	type ProviderStateName,
 	type ProviderStateValues,
 } from "./contract.ts";
+import { LANE_ENDPOINT_LIMIT, RUN_ENDPOINT_LIMIT } from "./lane-limits.ts";
 import {
 	type VerificationFlows,
 	verificationFlows,
@@ -33,8 +42,18 @@ export interface ProviderStateOptions {
 	namePrefix: string;
 	source: string;
 	modelName: string;
-	/** Most endpoints of the run alive at once; default 2. */
+	/** Maximum number of the run's endpoints alive at once; default RUN_ENDPOINT_LIMIT. */
 	maxAlive?: number;
+	/** Maximum number of endpoints this lane keeps alive at once; default LANE_ENDPOINT_LIMIT. */
+	laneLimit?: number;
+	/**
+	 * Names of endpoints the lane made in earlier interactions and could not
+	 * delete. Each counts against `laneLimit`: its clean-up could not show
+	 * that it is gone. Default none.
+	 */
+	laneHeld?: readonly string[];
+	/** Called with each name right after the ledger reserved it, before it is used. */
+	onReserve?: (name: string) => void;
 	/** The request flows the handlers log into; default this process's. */
 	flows?: VerificationFlows;
 }
@@ -63,7 +82,9 @@ export function createProviderStates(
 	options: ProviderStateOptions,
 ): ProviderStates {
 	const { client, ledger } = options;
-	const maxAlive = options.maxAlive ?? 2;
+	const maxAlive = options.maxAlive ?? RUN_ENDPOINT_LIMIT;
+	const laneLimit = options.laneLimit ?? LANE_ENDPOINT_LIMIT;
+	const laneHeld = [...(options.laneHeld ?? [])];
 	const flows = options.flows ?? verificationFlows;
 	const stateEndpoints: MadeEndpoint[] = [];
 	const failures: string[] = [];
@@ -72,16 +93,46 @@ export function createProviderStates(
 	function reserve(state: ProviderStateName): MadeEndpoint {
 		const entry = { state, name: ledger.reserveName(options.namePrefix) };
 		stateEndpoints.push(entry);
+		options.onReserve?.(entry.name);
 		return entry;
 	}
 
-	async function create(state: ProviderStateName): Promise<MadeEndpoint> {
+	/**
+	 * Names this lane may hold now: its undeletable earlier ones, and each
+	 * name of these states the ledger does not show deleted (a reserved one
+	 * is about to be created by the state or the interaction).
+	 */
+	function laneEndpoints(): string[] {
+		const entries = ledger.entries();
+		const own = stateEndpoints
+			.map((entry) => entry.name)
+			.filter(
+				(name) =>
+					!entries.some(
+						(record) => record.name === name && record.state === "deleted",
+					),
+			);
+		return [...laneHeld, ...own];
+	}
+
+	/** Throws a SafetyError when one more endpoint would break the lane's or the run's limit. */
+	function checkLimits(): void {
+		const laneNames = laneEndpoints();
+		if (laneNames.length >= laneLimit) {
+			throw new SafetyError(
+				`this verification lane already has ${laneNames.length} endpoint${laneNames.length === 1 ? "" : "s"} that may be alive (${laneNames.join(", ")}) and may have at most ${laneLimit}; an earlier teardown or clean-up of the lane could not delete it, see that interaction's failure`,
+			);
+		}
 		const alive = ledger.alive().length;
 		if (alive >= maxAlive) {
 			throw new SafetyError(
 				`the run already has ${alive} endpoints alive and may have at most ${maxAlive}; an earlier teardown did not delete its endpoint`,
 			);
 		}
+	}
+
+	async function create(state: ProviderStateName): Promise<MadeEndpoint> {
+		checkLimits();
 		const entry = reserve(state);
 		const response = await client.createEndpoint({
 			endpoint_name: entry.name,
@@ -212,6 +263,8 @@ export function createProviderStates(
 		[PROVIDER_STATES.nameReserved]: handler(
 			PROVIDER_STATES.nameReserved,
 			async () => {
+				// The interaction creates an endpoint under this name.
+				checkLimits();
 				const entry = reserve(PROVIDER_STATES.nameReserved);
 				return {
 					name: entry.name,

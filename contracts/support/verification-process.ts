@@ -50,17 +50,27 @@ export type StartResult =
 			output: string;
 	  };
 
-export type InteractionResult =
+/** Names and request ids the process reported while verifying one interaction. */
+export interface InteractionTrace {
+	/** Endpoint names it reserved in the ledger, in order. */
+	names: string[];
+	/** Ids of its latest finished requests in the run's request log. */
+	lastRequestIds: string[];
+}
+
+export type InteractionResult = (
 	| { kind: "outcome"; outcome: VerificationOutcome; output: string }
 	/** The limit passed; the process was killed. */
 	| { kind: "timeout"; output: string }
 	/** The process ended without reporting the interaction. */
-	| { kind: "exit"; exit: ProcessExit; output: string };
+	| { kind: "exit"; exit: ProcessExit; output: string }
+) & { trace: InteractionTrace };
 
 interface Waiting {
 	seq: number;
 	outcome: VerificationOutcome | undefined;
 	endSeen: boolean;
+	trace: InteractionTrace;
 	/** Started when the outcome arrived before the end line. */
 	graceTimer: NodeJS.Timeout | undefined;
 	finish: (result: InteractionResult) => void;
@@ -74,6 +84,8 @@ export class VerificationProcess {
 	#fatal: string | undefined;
 	#exit: ProcessExit | undefined;
 	#waiting: Waiting | undefined;
+	/** The trace of the latest interaction, filled until the process is gone. */
+	#trace: { seq: number; trace: InteractionTrace } | undefined;
 	#onReady: (() => void) | undefined;
 	readonly #closed: Promise<ProcessExit>;
 
@@ -170,18 +182,22 @@ export class VerificationProcess {
 	 * within `limitMs`. Call after `waitReady`, one interaction at a time.
 	 */
 	verify(command: VerifyCommand, limitMs: number): Promise<InteractionResult> {
+		const trace: InteractionTrace = { names: [], lastRequestIds: [] };
 		if (!this.alive) {
 			return Promise.resolve({
 				kind: "exit",
 				exit: this.#exit as ProcessExit,
 				output: this.#takeOutput(),
+				trace,
 			});
 		}
+		this.#trace = { seq: command.seq, trace };
 		return new Promise<InteractionResult>((resolve) => {
 			const waiting: Waiting = {
 				seq: command.seq,
 				outcome: undefined,
 				endSeen: false,
+				trace,
 				graceTimer: undefined,
 				finish: (result) => {
 					clearTimeout(limitTimer);
@@ -194,8 +210,9 @@ export class VerificationProcess {
 				if (this.#waiting !== waiting) return;
 				this.#waiting = undefined;
 				clearTimeout(waiting.graceTimer);
+				// Once the process is gone, every line it wrote has been read.
 				void this.kill().then(() =>
-					resolve({ kind: "timeout", output: this.#takeOutput() }),
+					resolve({ kind: "timeout", output: this.#takeOutput(), trace }),
 				);
 			}, limitMs);
 			this.#waiting = waiting;
@@ -261,6 +278,16 @@ export class VerificationProcess {
 			case "fatal":
 				this.#fatal = message.error;
 				return;
+			case "reserved":
+				if (this.#trace?.seq === message.seq) {
+					this.#trace.trace.names.push(message.name);
+				}
+				return;
+			case "requests":
+				if (this.#trace?.seq === message.seq) {
+					this.#trace.trace.lastRequestIds = message.ids;
+				}
+				return;
 			case "end":
 				if (waiting?.seq === message.seq) waiting.endSeen = true;
 				break;
@@ -291,12 +318,14 @@ export class VerificationProcess {
 				kind: "outcome",
 				outcome: waiting.outcome,
 				output: this.#takeOutput(),
+				trace: waiting.trace,
 			});
 		} else if (!this.alive) {
 			waiting.finish({
 				kind: "exit",
 				exit: this.#exit as ProcessExit,
 				output: this.#takeOutput(),
+				trace: waiting.trace,
 			});
 		}
 	}

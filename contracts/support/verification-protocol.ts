@@ -8,12 +8,17 @@
  *
  *   stdout  <marker> ready                    Pact is loaded; send commands
  *   stdout  <marker> fatal <json {error}>     cannot verify anything; exits
+ *   stdout  <marker> reserved <seq> <json>    <seq> reserved this endpoint name
+ *   stdout  <marker> requests <seq> <json>    ids of <seq>'s latest finished requests
  *   stderr  <marker> end <seq>                all stderr output of <seq> is written
  *   stdout  <marker> outcome <seq> <json>     the VerificationOutcome of <seq>
  *
  * The process writes `end` before `outcome`, and writes to pipes block on
  * Linux, so once both lines arrived the output of that interaction is
- * complete on both streams.
+ * complete on both streams. A `reserved` line is written as soon as the
+ * name is in the ledger, before any create with it is sent, so the test
+ * process has every name an interaction used even when it kills the
+ * process. A `requests` line follows each request the interaction finished.
  */
 import type { VerificationOutcome } from "./verification-outcome.ts";
 
@@ -23,11 +28,23 @@ export interface VerifyCommand {
 	seq: number;
 	pactFile: string;
 	description: string;
+	/**
+	 * Names of endpoints the lane made in earlier interactions and could not
+	 * delete; each counts against the lane's limit. Default none.
+	 */
+	heldNames?: string[];
+	/**
+	 * Ids of the requests whose end freed the lane this interaction waited
+	 * for; its first request records them as `queuedAfter`. Default none.
+	 */
+	queuedAfter?: string[];
 }
 
 export type ProtocolLine =
 	| { kind: "ready" }
 	| { kind: "fatal"; error: string }
+	| { kind: "reserved"; seq: number; name: string }
+	| { kind: "requests"; seq: number; ids: string[] }
 	| { kind: "end"; seq: number }
 	| { kind: "outcome"; seq: number; outcome: VerificationOutcome };
 
@@ -40,6 +57,22 @@ export function readyLine(marker: string): string {
 
 export function fatalLine(marker: string, error: string): string {
 	return `\n${marker} fatal ${JSON.stringify({ error })}\n`;
+}
+
+export function reservedLine(
+	marker: string,
+	seq: number,
+	name: string,
+): string {
+	return `\n${marker} reserved ${seq} ${JSON.stringify(name)}\n`;
+}
+
+export function requestsLine(
+	marker: string,
+	seq: number,
+	ids: readonly string[],
+): string {
+	return `\n${marker} requests ${seq} ${JSON.stringify(ids)}\n`;
 }
 
 export function endLine(marker: string, seq: number): string {
@@ -72,6 +105,22 @@ export function parseProtocolLine(
 			const { error } = JSON.parse(fatal[1] as string) as { error?: unknown };
 			return { kind: "fatal", error: String(error) };
 		}
+		const reserved = /^reserved (\d+) (.*)$/.exec(rest);
+		if (reserved) {
+			const name: unknown = JSON.parse(reserved[2] as string);
+			if (typeof name === "string") {
+				return { kind: "reserved", seq: Number(reserved[1]), name };
+			}
+			return undefined;
+		}
+		const requests = /^requests (\d+) (.*)$/.exec(rest);
+		if (requests) {
+			const ids: unknown = JSON.parse(requests[2] as string);
+			if (isStringList(ids)) {
+				return { kind: "requests", seq: Number(requests[1]), ids };
+			}
+			return undefined;
+		}
 		const end = /^end (\d+)$/.exec(rest);
 		if (end) return { kind: "end", seq: Number(end[1]) };
 		const outcome = /^outcome (\d+) (.*)$/.exec(rest);
@@ -100,5 +149,18 @@ export function parseCommand(line: string): VerifyCommand {
 			`command ${JSON.stringify(line)} lacks seq, pactFile or description`,
 		);
 	}
+	for (const key of ["heldNames", "queuedAfter"] as const) {
+		if (value[key] !== undefined && !isStringList(value[key])) {
+			throw new Error(
+				`command ${JSON.stringify(line)} has a ${key} that is not a list of strings`,
+			);
+		}
+	}
 	return value as VerifyCommand;
+}
+
+function isStringList(value: unknown): value is string[] {
+	return (
+		Array.isArray(value) && value.every((item) => typeof item === "string")
+	);
 }

@@ -1,16 +1,31 @@
 /**
- * Verifies the interactions of the verify stage one after another in one
- * verification process, and keeps the stage in bounded time:
+ * Verifies the interactions of the verify stage in LANE_COUNT lanes at
+ * once (`verification-lane.ts`), one interaction at a time per lane, and
+ * keeps the stage in bounded time:
  *
- * - each interaction has a deadline; past it the process group is killed,
- *   that interaction fails, and the next one gets a new process;
+ * - each interaction waits for a free lane, first come first served, and
+ *   has a deadline once its lane sends it. Past the deadline the lane's
+ *   process group is killed and that interaction fails. The lane's next
+ *   interaction gets a new process;
  * - a process that crashes (pact-js's proxy on a 204 with a body) fails
- *   only the interaction in progress, and the next one gets a new process;
- * - the stage has a time budget; once it is spent the interaction in
- *   progress is stopped and every later one fails at once, naming the
- *   budget and how many requests timed out.
+ *   only its lane's interaction in progress;
+ * - the stage has one time budget for all lanes, counted from the
+ *   runner's construction. Once it is spent, the interactions in progress
+ *   are stopped, and every later one fails at once, naming the budget and
+ *   how many requests timed out;
+ * - once a process could not start, no other is started; lanes without a
+ *   process retire, and when none is left the remaining interactions fail
+ *   at once with that reason.
+ *
+ * After each interaction, still holding the lane, the runner has the lane
+ * reconcile the ledger for the names that lane reserved. A lane left
+ * holding an endpoint it could not delete retires while another lane is
+ * still working, so it never holds a second one; the last lane goes on,
+ * and its provider states refuse to create while it holds one.
  */
 import { redact } from "../../src/redact.ts";
+import { LANE_COUNT } from "./lane-limits.ts";
+import type { LedgerReconciler } from "./ledger-reconcile.ts";
 import {
 	interactionDeadlineMs,
 	START_UP_LIMIT_MS,
@@ -18,16 +33,23 @@ import {
 	verifierTimeoutMs,
 } from "./verification-budget.ts";
 import {
-	failureText,
+	couldNotRun,
+	type LaneStage,
+	VerificationLane,
+	type VerificationReport,
+	verificationReport,
+} from "./verification-lane.ts";
+import {
 	type InteractionEnd,
 	type InteractionStop,
 	notVerifiedText,
-	type VerificationOutcome,
 } from "./verification-outcome.ts";
-import { VerificationProcess } from "./verification-process.ts";
+import type { VerificationProcess } from "./verification-process.ts";
+
+export type { VerificationReport } from "./verification-lane.ts";
 
 export interface VerificationRunnerOptions {
-	/** The complete environment of the verification process (MAAS_* and basics). */
+	/** The complete environment of the verification processes (MAAS_* and basics). */
 	env: Record<string, string>;
 	requestTimeoutMs: number;
 	/** Default `interactionDeadlineMs(requestTimeoutMs)`. */
@@ -38,49 +60,57 @@ export interface VerificationRunnerOptions {
 	startUpLimitMs?: number;
 	/** Timed-out requests the caller made itself, for the budget's message. */
 	otherTimedOutRequests?: () => number;
+	/** Lanes verifying at once; default LANE_COUNT. */
+	lanes?: number;
 	/**
-	 * A process started earlier for the first interaction; used only when
-	 * it was started with exactly `env`, else killed.
+	 * Processes started earlier, at most one per lane; those started with
+	 * exactly `env` are used, the others killed.
 	 */
-	startedProcess?: VerificationProcess;
+	startedProcesses?: readonly VerificationProcess[];
+	/** Cleans up after each interaction in its lane; default no clean-up. */
+	reconciler?: LedgerReconciler;
 }
 
-export interface VerificationReport {
-	passed: boolean;
-	/** Failure text through `redact`; empty when the interaction verified. */
-	message: string;
-	/** The outcome the process reported; undefined when it reported none. */
-	outcome: VerificationOutcome | undefined;
-	end: InteractionEnd;
-	/** The process (and process group) that verified it, if one ran. */
-	pid: number | undefined;
+interface Grant {
+	/** Undefined when every lane is retired. */
+	lane: VerificationLane | undefined;
+	/** The interaction waited for the lane to be freed. */
+	waited: boolean;
 }
 
 export class VerificationRunner {
 	readonly #options: VerificationRunnerOptions;
 	readonly #startedAt = Date.now();
 	readonly #budgetMs: number;
-	readonly #deadlineMs: number;
-	#process: VerificationProcess | undefined;
+	readonly #lanes: VerificationLane[];
+	readonly #busy = new Set<VerificationLane>();
+	readonly #waiting: Array<(grant: Grant) => void> = [];
 	#seq = 0;
 	/** Timed out: requests the processes reported, and interactions killed. */
 	#timedOut = 0;
-	/** Set when a process could not start: no later one is tried. */
 	#startFailure: string | undefined;
 
 	constructor(options: VerificationRunnerOptions) {
 		this.#options = options;
 		this.#budgetMs =
 			options.stageBudgetMs ?? stageBudgetMs(options.requestTimeoutMs);
-		this.#deadlineMs =
-			options.interactionDeadlineMs ??
-			interactionDeadlineMs(options.requestTimeoutMs);
-		const started = options.startedProcess;
-		if (started && sameEnvironment(started.env, options.env)) {
-			this.#process = started;
-		} else {
-			void started?.kill();
+		const laneCount = options.lanes ?? LANE_COUNT;
+		if (!Number.isInteger(laneCount) || laneCount < 1) {
+			throw new TypeError(
+				`verification lane count ${laneCount} is invalid; use an integer of at least 1`,
+			);
 		}
+		const usable = (options.startedProcesses ?? []).filter((started) => {
+			if (sameEnvironment(started.env, options.env)) return true;
+			void started.kill();
+			return false;
+		});
+		for (const extra of usable.splice(laneCount)) void extra.kill();
+		const stage = this.#laneStage();
+		this.#lanes = Array.from(
+			{ length: laneCount },
+			(_, index) => new VerificationLane(index, stage, usable[index]),
+		);
 	}
 
 	/** Requests that timed out so far in the stage. */
@@ -88,94 +118,118 @@ export class VerificationRunner {
 		return this.#timedOut + (this.#options.otherTimedOutRequests?.() ?? 0);
 	}
 
-	/** Starts the verification process, so the first interaction need not wait for it. */
+	/** Starts every lane's process, so the first interactions need not wait for them. */
 	warmUp(): void {
-		this.#process ??= new VerificationProcess(this.#options.env);
+		for (const lane of this.#lanes) lane.warmUp();
 	}
 
+	/**
+	 * Verifies one interaction in the first free lane, waiting for one if
+	 * all are busy, and cleans up after it in that lane.
+	 */
 	async verify(
 		pactFile: string,
 		description: string,
 	): Promise<VerificationReport> {
-		const end: InteractionEnd = {
-			stop: undefined,
-			exit: undefined,
-			verifierTimeoutMs: verifierTimeoutMs(this.#options.requestTimeoutMs),
-			output: "",
-		};
-		if (this.#budgetLeftMs() <= 0) {
-			return this.#failed(
-				notVerifiedText(description, this.#budgetMs, this.timedOutRequests()),
-				end,
-			);
-		}
-		if (this.#startFailure) {
-			return this.#report(
+		if (this.#budgetLeftMs() <= 0) return this.#notVerified(description);
+		const { lane, waited } = await this.#acquire();
+		if (!lane) {
+			return verificationReport(
 				description,
-				this.#couldNotRun(description, this.#startFailure),
-				end,
+				couldNotRun(
+					description,
+					this.#startFailure ?? "no verification lane is left",
+				),
+				this.#end(),
 			);
 		}
-
-		this.warmUp();
-		const running = this.#process as VerificationProcess;
-		const startLimit = this.#options.startUpLimitMs ?? START_UP_LIMIT_MS;
-		const startBudget = this.#budgetLeftMs();
-		const started = await running.waitReady(Math.min(startLimit, startBudget));
-		if (!started.ready) {
-			this.#process = undefined;
-			end.output = started.output;
-			if (started.timedOut && startBudget < startLimit) {
-				end.stop = this.#budgetStop();
-				return this.#report(description, undefined, end, running.pid);
-			}
-			this.#startFailure = started.reason;
-			return this.#report(
+		try {
+			// The budget may have run out while the interaction waited.
+			if (this.#budgetLeftMs() <= 0) return this.#notVerified(description);
+			const report = await lane.verify(
+				pactFile,
 				description,
-				this.#couldNotRun(description, started.reason),
-				end,
-				running.pid,
+				waited ? lane.frontier : [],
 			);
-		}
-
-		this.#seq += 1;
-		const budgetLeft = this.#budgetLeftMs();
-		const byBudget = budgetLeft < this.#deadlineMs;
-		const result = await running.verify(
-			{ seq: this.#seq, pactFile, description },
-			Math.max(1, Math.min(this.#deadlineMs, budgetLeft)),
-		);
-		end.output = result.output;
-		if (!running.alive) this.#process = undefined;
-		switch (result.kind) {
-			case "outcome":
-				this.#timedOut += result.outcome.timedOutRequests ?? 0;
-				// After a crash the process ends itself; the next interaction
-				// starts a new one.
-				if (result.outcome.crash) {
-					await running.kill();
-					this.#process = undefined;
+			const reconciler = this.#options.reconciler;
+			if (reconciler) {
+				report.cleanup = await lane.cleanUp(reconciler);
+				if (lane.heldNames.length > 0 && this.#activeLanes() > 1) {
+					await lane.retire();
 				}
-				return this.#report(description, result.outcome, end, running.pid);
-			case "timeout":
-				this.#timedOut += 1;
-				this.#process = undefined;
-				end.stop = byBudget
-					? this.#budgetStop()
-					: { kind: "deadline", afterMs: this.#deadlineMs };
-				return this.#report(description, undefined, end, running.pid);
-			case "exit":
-				this.#process = undefined;
-				end.exit = result.exit;
-				return this.#report(description, undefined, end, running.pid);
+			}
+			// The next process loads while the next interaction is handed the lane.
+			if (this.#waiting.length > 0) lane.warmUp();
+			return report;
+		} finally {
+			this.#release(lane);
 		}
 	}
 
-	/** Ends the verification process. */
+	/** Ends every lane's process. */
 	async close(): Promise<void> {
-		const running = this.#process;
-		this.#process = undefined;
-		await running?.stop();
+		await Promise.all(this.#lanes.map((lane) => lane.close()));
+	}
+
+	#laneStage(): LaneStage {
+		const { requestTimeoutMs } = this.#options;
+		return {
+			env: this.#options.env,
+			deadlineMs:
+				this.#options.interactionDeadlineMs ??
+				interactionDeadlineMs(requestTimeoutMs),
+			startUpLimitMs: this.#options.startUpLimitMs ?? START_UP_LIMIT_MS,
+			verifierTimeoutMs: verifierTimeoutMs(requestTimeoutMs),
+			budgetLeftMs: () => this.#budgetLeftMs(),
+			budgetStop: () => this.#budgetStop(),
+			countTimedOut: (count) => {
+				this.#timedOut += count;
+			},
+			startFailure: () => this.#startFailure,
+			recordStartFailure: (reason) => {
+				this.#startFailure ??= reason;
+			},
+			nextSeq: () => {
+				this.#seq += 1;
+				return this.#seq;
+			},
+		};
+	}
+
+	#activeLanes(): number {
+		return this.#lanes.filter((lane) => !lane.retired).length;
+	}
+
+	#freeLane(): VerificationLane | undefined {
+		return this.#lanes.find((lane) => !lane.retired && !this.#busy.has(lane));
+	}
+
+	#acquire(): Promise<Grant> {
+		const free = this.#freeLane();
+		if (free && this.#waiting.length === 0) {
+			this.#busy.add(free);
+			return Promise.resolve({ lane: free, waited: false });
+		}
+		if (this.#activeLanes() === 0) {
+			return Promise.resolve({ lane: undefined, waited: false });
+		}
+		return new Promise((resolve) => this.#waiting.push(resolve));
+	}
+
+	/** Frees `lane` and hands the free lanes to the interactions waiting, in order. */
+	#release(lane: VerificationLane): void {
+		this.#busy.delete(lane);
+		while (this.#waiting.length > 0) {
+			const free = this.#freeLane();
+			if (free) {
+				this.#busy.add(free);
+				this.#waiting.shift()?.({ lane: free, waited: true });
+			} else if (this.#activeLanes() === 0) {
+				this.#waiting.shift()?.({ lane: undefined, waited: true });
+			} else {
+				return;
+			}
+		}
 	}
 
 	#budgetLeftMs(): number {
@@ -190,33 +244,22 @@ export class VerificationRunner {
 		};
 	}
 
-	#couldNotRun(description: string, reason: string): VerificationOutcome {
-		return { description, passed: false, stateFailures: [], error: reason };
-	}
-
-	#report(
-		description: string,
-		outcome: VerificationOutcome | undefined,
-		end: InteractionEnd,
-		pid?: number,
-	): VerificationReport {
-		const text = failureText(description, outcome, end);
+	#end(): InteractionEnd {
 		return {
-			passed: text === undefined,
-			message: text === undefined ? "" : redact(text),
-			outcome,
-			end: { ...end, output: redact(end.output) },
-			pid,
+			stop: undefined,
+			exit: undefined,
+			verifierTimeoutMs: verifierTimeoutMs(this.#options.requestTimeoutMs),
+			output: "",
 		};
 	}
 
-	#failed(message: string, end: InteractionEnd): VerificationReport {
+	#notVerified(description: string): VerificationReport {
 		return {
+			...verificationReport(description, undefined, this.#end()),
 			passed: false,
-			message: redact(message),
-			outcome: undefined,
-			end,
-			pid: undefined,
+			message: redact(
+				notVerifiedText(description, this.#budgetMs, this.timedOutRequests()),
+			),
 		};
 	}
 }

@@ -7,7 +7,11 @@
  *
  * The target, token, ledger and names come from the MAAS_* variables
  * (`loadConfig()`). Each interaction gets fresh provider states, request
- * filter and verifier; Pact is loaded once.
+ * filter and verifier; Pact is loaded once. The process is one lane of the
+ * stage (`lane-limits.ts`): the command names what the lane still holds,
+ * and the process reports each name it reserves and its latest finished
+ * requests, so the test process can clean up after the lane alone and log
+ * the lane's queue waits.
  *
  * It runs apart from the test process for three reasons. pact-js's
  * verifier proxy throws an uncaught exception when a region sends bytes
@@ -32,6 +36,7 @@ import {
 import { createRequestFilter } from "./request-filter.ts";
 import { countTimeouts, type TimeoutCounter } from "./timeout-counter.ts";
 import { verifierTimeoutMs } from "./verification-budget.ts";
+import { verificationFlows } from "./verification-flows.ts";
 import {
 	isRequestError,
 	type VerificationOutcome,
@@ -43,6 +48,8 @@ import {
 	outcomeLine,
 	parseCommand,
 	readyLine,
+	requestsLine,
+	reservedLine,
 	type VerifyCommand,
 } from "./verification-protocol.ts";
 
@@ -175,6 +182,10 @@ async function handle(line: string): Promise<void> {
 		return;
 	}
 	current = { command, states: undefined };
+	verificationFlows.startInteraction(command.queuedAfter);
+	verificationFlows.onRequestFinished = (ids) => {
+		process.stdout.write(requestsLine(marker as string, command.seq, ids));
+	};
 	const timedOutBefore = target.counter.count();
 	let outcome: VerificationOutcome;
 	try {
@@ -208,6 +219,12 @@ async function verify(command: VerifyCommand): Promise<VerificationOutcome> {
 		namePrefix: target.namePrefix,
 		source: target.source,
 		modelName: target.modelName,
+		laneHeld: command.heldNames ?? [],
+		// A write to a pipe is synchronous on Linux: the test process has the
+		// name before any create with it is sent.
+		onReserve: (name) => {
+			process.stdout.write(reservedLine(marker as string, command.seq, name));
+		},
 	});
 	if (current) current.states = states;
 	const tracked = trackHandlers(states.handlers);

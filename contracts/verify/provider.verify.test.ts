@@ -2,12 +2,15 @@
  * Stage `verify`: replays every interaction of the committed pact files
  * against the target region, one vitest test (one JUnit testcase) per
  * interaction, named `<requirement id> <interaction description>`. The
- * interactions are verified one after another by a verification process
- * (see contracts/support/verification-runner.ts) with a deadline per
- * interaction and a time budget for the stage, so a crash or a stall fails
- * that testcase only, the remaining ones still run, and the stage ends in
- * bounded time. After each verification the ledger is reconciled with the
- * region, so nothing a crashed verification made outlives it.
+ * tests run concurrently, and each waits for one of the LANE_COUNT
+ * verification lanes (see contracts/support/verification-runner.ts). Each
+ * lane verifies one interaction at a time, with a deadline per interaction
+ * and one time budget for the stage. So a crash or a stall fails that
+ * testcase only, the remaining ones still run, and the stage ends in
+ * bounded time. After each verification its lane reconciles the ledger
+ * with the region for the names it reserved, so nothing a crashed
+ * verification made outlives it, and the other lane's endpoint is left
+ * alone.
  */
 import { basename } from "node:path";
 import { afterAll, beforeAll, describe, test } from "vitest";
@@ -16,6 +19,7 @@ import { loadConfig } from "../../src/config/index.ts";
 import { Ledger } from "../../src/probe/ledger.ts";
 import { redact } from "../../src/redact.ts";
 import { requirementById } from "../../src/requirements/index.ts";
+import { waitForRelease } from "../../src/stage-release.ts";
 import {
 	createLedgerReconciler,
 	type LedgerReconciler,
@@ -28,7 +32,11 @@ import {
 	requirementOf,
 } from "../support/pact-file.ts";
 import { countTimeouts } from "../support/timeout-counter.ts";
-import { takeEarlyProcess } from "../support/verification-early-start.ts";
+import {
+	interactionDeadlineMs,
+	stageBudgetMs,
+} from "../support/verification-budget.ts";
+import { takeEarlyProcesses } from "../support/verification-early-start.ts";
 import { VerificationRunner } from "../support/verification-runner.ts";
 import {
 	resolveTarget,
@@ -37,10 +45,27 @@ import {
 
 const config = loadConfig();
 
+/**
+ * A test waits for a lane and then for its interaction, and the stage
+ * budget bounds both. The interaction's deadline covers its clean-up after
+ * the budget stopped it.
+ */
+const TEST_TIMEOUT_MS =
+	stageBudgetMs(config.requestTimeoutMs) +
+	interactionDeadlineMs(config.requestTimeoutMs);
+
 let target: VerificationTarget | undefined;
 let client: MaasClient | undefined;
 let reconciler: LedgerReconciler | undefined;
 let runner: VerificationRunner | undefined;
+
+// A stage the gate started ahead of its turn sends nothing, and starts its
+// time budget, only once the gate releases it. The wait has no timeout of
+// its own: the gate bounds it, and a gate that exits ends it.
+const releaseFile = config.stageReleaseFile;
+if (releaseFile !== undefined) {
+	beforeAll(() => waitForRelease(releaseFile, config.gatePid), 0);
+}
 
 beforeAll(async () => {
 	target = await resolveTarget(config);
@@ -60,9 +85,10 @@ beforeAll(async () => {
 		env: target.childEnv,
 		requestTimeoutMs: config.requestTimeoutMs,
 		otherTimedOutRequests: counter.count,
-		startedProcess: takeEarlyProcess(),
+		startedProcesses: takeEarlyProcesses(),
+		reconciler,
 	});
-	// Without a process started early, Pact loads while vitest collects
+	// Without processes started early, Pact loads while vitest collects
 	// the tests.
 	runner.warmUp();
 });
@@ -104,7 +130,9 @@ for (const file of pactFiles) {
 	describe(basename(file), () => {
 		for (const interaction of document.interactions) {
 			const id = requirementOf(interaction) ?? "VERIFY-NO-REQUIREMENT";
-			test(`${id} ${interaction.description}`, async ({ task }) => {
+			test.concurrent(`${id} ${interaction.description}`, {
+				timeout: TEST_TIMEOUT_MS,
+			}, async ({ task }) => {
 				if (!target || !reconciler || !runner) {
 					throw new Error("the verify stage could not resolve its target");
 				}
@@ -121,10 +149,10 @@ for (const file of pactFiles) {
 						`interaction ${JSON.stringify(interaction.description)} names no catalogue requirement (${(error as Error).message}); give it reference("requirement", ID, url) in its consumer test`,
 					);
 				}
+				// The runner cleans up after the interaction in its lane.
 				const report = await runner.verify(file, interaction.description);
-				const cleanup = await reconciler.reconcile();
 				if (!report.passed) problems.push(report.message);
-				problems.push(...cleanup.map((line) => redact(line)));
+				problems.push(...report.cleanup);
 				if (problems.length > 0) {
 					throw new Error(problems.join("\n\n"));
 				}

@@ -91,8 +91,11 @@ export function benchmarkPage(results: BenchmarkResults): string {
 		"Each run is the whole gate (`src/cli/main.ts gate`, all stages,",
 		"cleanup) as a child process, pointed at a mock region started with",
 		"`startMockRegion({ delayMs })`, which holds every response for that",
-		"long. Wall time runs from the start of the gate process to its exit;",
-		"start-up is the part before the gate's first request to the region.",
+		"long. Wall time runs from the start of the gate process to its exit.",
+		"Start-up runs from the gate's start to the first request of a stage:",
+		"the gate loads, then starts every stage's process and sends its",
+		"preflight while they load. The critical path and the ratio count the",
+		"requests that started after start-up, so both sides cover the same time.",
 		"Requests, stages and chains come from the run's request log",
 		"(`requests.jsonl` in the report folder); names burned is what the mock",
 		"region counts.",
@@ -173,7 +176,7 @@ export function benchmarkPage(results: BenchmarkResults): string {
 				]),
 			),
 			"",
-			"\"No request before it\" runs from the gate's start or the previous stage's last request; it is mostly the start-up of the stage's processes (vitest, Pact).",
+			"\"No request before it\" runs from the gate's start or the previous stage's last request. Before the first stage it is start-up; before a later stage it is the hand-over from the stage before (its last checks and its exit), since every stage's process has loaded by then.",
 			"",
 		);
 		const checks: string[] = [];

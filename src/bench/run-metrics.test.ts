@@ -69,13 +69,15 @@ function input(overrides: Partial<RunInput> = {}): RunInput {
 describe("measureRun", () => {
 	test("start-up, critical paths and ratios come from the log", () => {
 		const metrics = measureRun(input());
-		expect(metrics.startupMs).toBe(500);
-		// preflight 1 + probes: p.1 -> p.2 -> p.3 = 3.
-		expect(metrics.criticalPath).toBe(4);
+		// Gate start 500 -> the first request of a stage at 2000; the
+		// preflight at 1000 falls within start-up.
+		expect(metrics.startupMs).toBe(1500);
+		// The requests after start-up: p.1 -> p.2 -> p.3 = 3.
+		expect(metrics.criticalPath).toBe(3);
 		// With the queue wait: p.1 -> p.2 -> p.4 -> p.5 = 4.
-		expect(metrics.criticalPathWithQueues).toBe(5);
-		expect(metrics.ratio).toBeCloseTo((3000 - 500) / (4 * 100));
-		expect(metrics.ratioWithQueues).toBeCloseTo((3000 - 500) / (5 * 100));
+		expect(metrics.criticalPathWithQueues).toBe(4);
+		expect(metrics.ratio).toBeCloseTo((3000 - 1500) / (3 * 100));
+		expect(metrics.ratioWithQueues).toBeCloseTo((3000 - 1500) / (4 * 100));
 		expect(metrics.stages.map((stage) => stage.stage)).toEqual([
 			"preflight",
 			"probes",
@@ -92,6 +94,12 @@ describe("measureRun", () => {
 		]);
 		// The gate ran from 500 to 3500; the last request ended at 2400.
 		expect(metrics.afterLastRequestMs).toBe(1100);
+	});
+
+	test("without a stage request, start-up ends at the first request", () => {
+		const metrics = measureRun(input({ entries: LOG.slice(0, 1) }));
+		expect(metrics.startupMs).toBe(500);
+		expect(metrics.criticalPath).toBe(1);
 	});
 
 	test("counts only the probes' accepted creates", () => {

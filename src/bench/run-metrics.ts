@@ -1,8 +1,13 @@
 /**
  * The figures of one benchmarked gate run, from its request log and the
- * mock region's counts. They are wall time, start-up (gate start to its
- * first request to the region), requests, names burned, the critical path
- * with and without queue waits, and the requests per stage and fixture.
+ * mock region's counts. They are wall time, start-up, requests, names
+ * burned, the critical path with and without queue waits, and the requests
+ * per stage and fixture.
+ *
+ * Start-up runs from the gate's start to the first request of a stage: the
+ * gate loads, then starts every stage's process and sends its preflight
+ * while they load. The critical path and the ratio count only the requests
+ * that started after it, so both sides of the ratio cover the same time.
  */
 
 import type { LoggedRequest } from "../client/request-log.ts";
@@ -19,8 +24,7 @@ export interface StageMetrics {
 	spanMs: number;
 	/**
 	 * Time without a request of the run before the stage's first request:
-	 * from the gate's start or the previous stage's last request. It is
-	 * mostly the start-up of the stage's processes.
+	 * from the gate's start or the previous stage's last request.
 	 */
 	gapBeforeMs: number;
 }
@@ -36,7 +40,10 @@ export interface RunMetrics {
 	delayMs: number;
 	exitCode: number | undefined;
 	wallMs: number;
-	/** Gate start to its first logged request; undefined when nothing was logged. */
+	/**
+	 * Gate start to the first request of a stage (not the gate's own login
+	 * or preflight); undefined when nothing was logged.
+	 */
 	startupMs: number | undefined;
 	/** Requests in the log. */
 	requests: number;
@@ -48,6 +55,7 @@ export interface RunMetrics {
 	probeCreates: number;
 	/** Testcases of the probes stage; undefined when its report is missing. */
 	checks: number | undefined;
+	/** Of the requests after start-up. */
 	criticalPath: number;
 	criticalPathWithQueues: number;
 	/** Time with at least one request in flight. */
@@ -82,15 +90,26 @@ export interface RunInput {
 
 const UNLABELLED = "unlabelled";
 
+/** Stages of the requests the gate sends itself before any stage runs. */
+const GATE_OWN_STAGES: ReadonlySet<string> = new Set(["gate", "preflight"]);
+
 export function measureRun(input: RunInput): RunMetrics {
 	const { entries, delayMs, wallMs } = input;
 	const plain = criticalPath(entries);
 	const queued = criticalPath(entries, { withQueues: true });
 	const firstStart = Math.min(...entries.map((entry) => entry.startMs));
+	const stageStarts = entries
+		.filter((entry) => !GATE_OWN_STAGES.has(entry.stage))
+		.map((entry) => entry.startMs);
+	const startupEnd =
+		stageStarts.length > 0 ? Math.min(...stageStarts) : firstStart;
 	const startupMs =
 		entries.length > 0
-			? Math.max(0, firstStart - input.startedAtMs)
+			? Math.max(0, startupEnd - input.startedAtMs)
 			: undefined;
+	const afterStartup = entries.filter((entry) => entry.startMs >= startupEnd);
+	const timedPlain = criticalPath(afterStartup);
+	const timedQueued = criticalPath(afterStartup, { withQueues: true });
 	const ratioFor = (length: number): number | undefined =>
 		delayMs > 0 && length > 0
 			? (wallMs - (startupMs ?? 0)) / (length * delayMs)
@@ -132,15 +151,15 @@ export function measureRun(input: RunInput): RunMetrics {
 		namesBurned: input.namesBurned,
 		probeCreates: entries.filter(isProbeCreate).length,
 		checks: input.checks,
-		criticalPath: plain.length,
-		criticalPathWithQueues: queued.length,
+		criticalPath: timedPlain.length,
+		criticalPathWithQueues: timedQueued.length,
 		inFlightMs: inFlight(entries),
 		afterLastRequestMs:
 			entries.length > 0
 				? Math.max(0, input.startedAtMs + wallMs - lastEnd)
 				: undefined,
-		ratio: ratioFor(plain.length),
-		ratioWithQueues: ratioFor(queued.length),
+		ratio: ratioFor(timedPlain.length),
+		ratioWithQueues: ratioFor(timedQueued.length),
 		stages,
 		fixtures: fixtureMetrics(entries),
 		logProblems: input.logProblems,

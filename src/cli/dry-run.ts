@@ -167,7 +167,7 @@ export function printPlan(
 	const names = verifyCreates + PROBE_ENDPOINTS;
 	lines.push(
 		"",
-		`Endpoints: verify creates up to ${verifyCreates} (one per interaction with a provider state that needs one, one at a time); the probes create ${PROBE_ENDPOINTS} on a conformant region. At most ${ENDPOINTS_NEEDED} are alive at once.`,
+		`Endpoints: verify creates up to ${verifyCreates} (one per interaction with a provider state that needs one, at most one per verification lane at a time); the probes create ${PROBE_ENDPOINTS} on a conformant region. At most ${ENDPOINTS_NEEDED} are alive at once.`,
 		`Names burned: about ${names}, of the form ${config.namePrefix}<run id>-<n> (a deleted name can never be used again); a region that accepts creates it should reject burns more.`,
 		"Cleanup: every endpoint in the run's ledger is deleted at the end, also after a failure or SIGINT.",
 	);

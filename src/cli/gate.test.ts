@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer as createHttpServer } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -144,11 +145,69 @@ describe("gate exits 2 when it cannot start", () => {
 			quota: 2,
 			seed: [{ endpoint_name: "someone-elses-endpoint" }],
 		});
-		const result = await runCli(["gate"], envFor(region, tempDir()));
+		const reportDir = tempDir();
+		const result = await runCli(["gate"], envFor(region, reportDir));
 		expect(result.code).toBe(2);
 		expect(expectOneSentence(result.stderr)).toContain("free endpoint slots");
-	});
+		// The stages had started, held; they were stopped unreleased, so the
+		// region saw the preflight's list only and no stage reported.
+		expect(
+			region
+				.requests()
+				.map((entry) => `${entry.method} ${entry.path.split("?")[0]}`),
+		).toEqual([
+			`GET /v1/${region.projectId}/maas/services/custom-endpoint/endpoint`,
+		]);
+		expect(result.stdout).not.toMatch(/^(contracts|verify|probes): /m);
+		expect(existsSync(join(reportDir, "junit"))).toBe(false);
+		expect(existsSync(join(reportDir, "junit.xml"))).toBe(false);
+	}, 120_000);
 });
+
+test("held stages send nothing while the preflight is under way", async () => {
+	// The preflight's list is answered late with too little free quota, so
+	// the gate never releases the stages that loaded meanwhile. Anything
+	// else the server is sent would be a stage that did not wait.
+	const seen: string[] = [];
+	const server = createHttpServer((request, response) => {
+		seen.push(`${request.method} ${request.url}`);
+		if (seen.length > 1) {
+			response.writeHead(500).end();
+			return;
+		}
+		setTimeout(() => {
+			response
+				.writeHead(200, { "content-type": "application/json" })
+				.end(
+					JSON.stringify({
+						total: 9,
+						count: 9,
+						quantity_limit: 10,
+						items: [],
+					}),
+				);
+		}, 8000);
+	});
+	await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+	cleanups.push(
+		() => new Promise<void>((resolve) => server.close(() => resolve())),
+	);
+	const address = server.address();
+	if (!address || typeof address === "string") throw new Error("no port");
+	const result = await runCli(
+		["gate"],
+		baseEnvironment({
+			MAAS_ENDPOINT: `http://127.0.0.1:${address.port}`,
+			MAAS_PROJECT_ID: "0123456789abcdef0123456789abcdef",
+			MAAS_AUTH_TOKEN: "held-stage-test-token",
+			MAAS_REPORT_DIR: tempDir(),
+		}),
+	);
+	expect(result.code).toBe(2);
+	expect(expectOneSentence(result.stderr)).toContain("free endpoint slots");
+	expect(seen).toHaveLength(1);
+	expect(seen[0]).toMatch(/^GET \/v1\/.*\/endpoint$/);
+}, 120_000);
 
 describe("command line", () => {
 	test("an unknown flag exits 2 with one sentence and the usage", async () => {

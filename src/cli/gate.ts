@@ -1,5 +1,6 @@
 import { randomInt } from "node:crypto";
-import { rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { isAbsolute, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loginWithConfig, MaasClient } from "../client/index.ts";
@@ -18,6 +19,7 @@ import { mergeReports } from "../report/merge.ts";
 import {
 	appendTestcases,
 	readStageReport,
+	removeStageReport,
 	stageReportDir,
 	writeStageReport,
 } from "../report/stage-files.ts";
@@ -44,11 +46,12 @@ const REPEAT_SIGNAL_WINDOW_MS = 2000;
 
 /**
  * One gate run: configuration, IAM login, target (a real region or the
- * embedded mock), preflight, the stages as child processes (verify ->
- * probes one after the other, contracts beside them, as it needs no
- * region), cleanup of every endpoint in the run's ledger, merged
- * report and summary. Exit 0 conforms, 1 a check failed, 2 could not start,
- * 130/143 stopped by SIGINT/SIGTERM.
+ * embedded mock), the stages as child processes, cleanup of every endpoint
+ * in the run's ledger, merged report and summary. All stage processes start
+ * at once. contracts runs at once, as it needs no region. verify and probes
+ * are held, then released one after the other once the preflight has
+ * passed. Exit 0 conforms, 1 a check failed, 2 could not start, 130/143
+ * stopped by SIGINT/SIGTERM.
  */
 
 export const STAGES = ["contracts", "verify", "probes"] as const;
@@ -267,18 +270,6 @@ async function runStages(
 ): Promise<number> {
 	const { output } = options;
 	output.out(`Target: ${target.description}`);
-	try {
-		const checked = await preflight(client);
-		if (checked.warning) output.out(`Preflight: ${checked.warning}`);
-		else {
-			output.out(
-				`Preflight: ${checked.total} of ${checked.limit} endpoints in use`,
-			);
-		}
-	} catch (error) {
-		output.err(describePreflightError(error, target.endpoint));
-		return 2;
-	}
 
 	const reportDir = config.reportDir;
 	const runId = newRunId();
@@ -291,6 +282,8 @@ async function runStages(
 	}
 	Ledger.open(ledgerFile, runId);
 	output.out(`Run ${runId}: ledger ${ledgerFile}`);
+	// Release files of the held stages; removed when the run ends.
+	const releaseDir = mkdtempSync(join(tmpdir(), `maas-gate-${runId}-`));
 
 	const vitestEntry = join(
 		PROJECT_ROOT,
@@ -346,7 +339,12 @@ async function runStages(
 	// stages before it are done.
 	const lines = new Map<string, string | null>();
 	let printed = 0;
+	// Stage lines follow the preflight's line; a failed preflight prints
+	// none, since no stage then ran.
+	let preflightPassed = false;
+	let abandoned = false;
 	const printInOrder = () => {
+		if (!preflightPassed) return;
 		for (; printed < stages.length; printed++) {
 			const line = lines.get(stages[printed] as string);
 			if (line === undefined) return;
@@ -354,24 +352,39 @@ async function runStages(
 		}
 	};
 
-	const runStage = async (stage: string): Promise<void> => {
-		const startedAt = new Date();
-		const logFile = join(reportDir, "logs", `${stage}.log`);
+	const logFileOf = (stage: string) => join(reportDir, "logs", `${stage}.log`);
+	const spawnStage = (stage: string, releaseFile?: string): RunningStage => {
+		const env: Record<string, string> = { ...childEnv };
+		if (stage === "contracts") env.MAAS_PACT_DIR = pactDir;
+		if (releaseFile !== undefined) {
+			env.MAAS_STAGE_RELEASE_FILE = releaseFile;
+			env.MAAS_GATE_PID = String(process.pid);
+		}
 		const started = startStage({
 			stage,
 			root: options.root ?? PROJECT_ROOT,
 			vitestEntry,
 			reporterPath,
-			env:
-				stage === "contracts"
-					? { ...childEnv, MAAS_PACT_DIR: pactDir }
-					: childEnv,
-			logFile,
+			env,
+			logFile: logFileOf(stage),
 			timeoutMs: stageTimeoutMs,
+			...(releaseFile === undefined ? {} : { releaseFile }),
 		});
 		running.add(started);
+		void started.result.then(() => running.delete(started));
+		return started;
+	};
+
+	const runStage = async (
+		stage: string,
+		held?: RunningStage,
+	): Promise<void> => {
+		const startedAt = new Date();
+		const logFile = logFileOf(stage);
+		const started = held ?? spawnStage(stage);
+		started.release();
 		const result = await started.result;
-		running.delete(started);
+		if (abandoned) return;
 
 		let report: StageReport | undefined;
 		let problem: string | undefined;
@@ -405,7 +418,7 @@ async function runStages(
 				startedAt,
 			);
 		}
-		const seconds = (result.durationMs / 1000).toFixed(1);
+		const seconds = ((result.durationMs - result.heldMs) / 1000).toFixed(1);
 		lines.set(
 			stage,
 			`${final ? stageLine(final) : `${stage}: no report`} (${seconds} s; log ${displayPath(logFile)})`,
@@ -413,27 +426,71 @@ async function runStages(
 		printInOrder();
 	};
 
+	// Every stage's process starts now, so that loading vitest, Pact and the
+	// test modules overlaps the preflight and the stages before it. A stage
+	// that needs no region runs at once. The stages that use the region are
+	// held, and take turns once the preflight has passed, so that at most 2
+	// of the run's endpoints are alive at once.
+	const freeStages = stages
+		.filter((stage) => STAGES_WITHOUT_REGION.has(stage))
+		.map((stage) => runStage(stage));
+	const regionStageNames = stages.filter(
+		(stage) => !STAGES_WITHOUT_REGION.has(stage),
+	);
+	const heldStages = new Map<string, RunningStage>();
+	for (const stage of regionStageNames) {
+		heldStages.set(
+			stage,
+			spawnStage(stage, join(releaseDir, `${stage}.release`)),
+		);
+	}
+
 	try {
-		// A stage that needs no region runs beside the others. The stages
-		// that use the region run one after another, so that at most 2 of
-		// the run's endpoints are alive at once.
+		const checked = await preflight(client);
+		if (checked.warning) output.out(`Preflight: ${checked.warning}`);
+		else {
+			output.out(
+				`Preflight: ${checked.total} of ${checked.limit} endpoints in use`,
+			);
+		}
+		preflightPassed = true;
+		printInOrder();
+	} catch (error) {
+		// Nothing was released, so no stage has used the region.
+		abandoned = true;
+		for (const stage of running) stage.stop();
+		await Promise.all([
+			...freeStages,
+			...[...heldStages.values()].map((stage) => stage.result),
+		]);
+		clearReports(reportDir);
+		rmSync(ledgerFile, { force: true });
+		process.off("SIGINT", onSignal);
+		process.off("SIGTERM", onSignal);
+		rmSync(releaseDir, { recursive: true, force: true });
+		output.err(describePreflightError(error, target.endpoint));
+		return 2;
+	}
+
+	try {
 		const regionStages = async () => {
-			for (const stage of stages) {
-				if (STAGES_WITHOUT_REGION.has(stage)) continue;
+			for (const stage of regionStageNames) {
+				const waiting = heldStages.get(stage);
 				if (stopSignal) {
+					// Never released, so it sent nothing and reports nothing.
+					if (waiting) {
+						waiting.stop();
+						await waiting.result;
+						removeStageReport(reportDir, stage);
+					}
 					lines.set(stage, null);
 					printInOrder();
 					continue;
 				}
-				await runStage(stage);
+				await runStage(stage, waiting);
 			}
 		};
-		await Promise.all([
-			...stages
-				.filter((stage) => STAGES_WITHOUT_REGION.has(stage))
-				.map(runStage),
-			regionStages(),
-		]);
+		await Promise.all([...freeStages, regionStages()]);
 		if (stopSignal) {
 			appendTestcases(reportDir, "gate", [
 				gateTestcase(
@@ -508,6 +565,7 @@ async function runStages(
 		);
 		process.off("SIGINT", onSignal);
 		process.off("SIGTERM", onSignal);
+		rmSync(releaseDir, { recursive: true, force: true });
 	}
 
 	const ledger = Ledger.open(ledgerFile, runId);

@@ -3,6 +3,7 @@ import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { redact } from "../redact.ts";
 import { stripAnsi } from "../report/xml.ts";
+import { releaseStage } from "../stage-release.ts";
 
 /**
  * Runs one gate stage as a child process in its own process group:
@@ -10,6 +11,10 @@ import { stripAnsi } from "../report/xml.ts";
  * Its output goes, line by line through `redact`, to the stage log. The
  * group is killed when the stage exceeds its timeout or the gate is stopped,
  * so no worker or grandchild survives the stage.
+ *
+ * A stage started with `releaseFile` is held: its process loads at once but
+ * sends nothing before `release()` creates that file, and its timeout runs
+ * from the release.
  */
 
 export interface StageRunOptions {
@@ -26,6 +31,11 @@ export interface StageRunOptions {
 	timeoutMs: number;
 	/** Milliseconds between SIGTERM and SIGKILL of the group; default 5000. */
 	killGraceMs?: number;
+	/**
+	 * Holds the stage until `release()`; the environment must name this
+	 * file in MAAS_STAGE_RELEASE_FILE for the stage to wait on it.
+	 */
+	releaseFile?: string;
 }
 
 export interface StageRunResult {
@@ -39,13 +49,18 @@ export interface StageRunResult {
 	spawnError: string | undefined;
 	/** The last lines of the log, without escape sequences. */
 	logTail: string;
+	/** From the start of the process to its end. */
 	durationMs: number;
+	/** The part of durationMs the stage was held before its release; 0 if never held. */
+	heldMs: number;
 }
 
 export interface RunningStage {
 	readonly result: Promise<StageRunResult>;
 	/** Stops the stage: SIGTERM to its group, SIGKILL after the grace time. */
 	stop(): void;
+	/** Releases a held stage and starts its timeout; does nothing for a stage not held. */
+	release(): void;
 }
 
 const TAIL_LINES = 40;
@@ -101,13 +116,21 @@ export function startStage(options: StageRunOptions): RunningStage {
 			options.killGraceMs ?? 5000,
 		);
 	};
-	const timeoutTimer = setTimeout(() => {
-		timedOut = true;
-		log(
-			`gate: stage ${options.stage} exceeded ${options.timeoutMs} ms; killed`,
-		);
-		terminate();
-	}, options.timeoutMs);
+	let timeoutTimer: NodeJS.Timeout | undefined;
+	const startTimeout = () => {
+		timeoutTimer = setTimeout(() => {
+			timedOut = true;
+			log(
+				`gate: stage ${options.stage} exceeded ${options.timeoutMs} ms; killed`,
+			);
+			terminate();
+		}, options.timeoutMs);
+	};
+	const releaseFile = options.releaseFile;
+	let releasedAt: number | undefined;
+	let ended = false;
+	if (releaseFile === undefined) startTimeout();
+	else log(`gate: stage ${options.stage} held until ${releaseFile} exists`);
 
 	for (const stream of [child.stdout, child.stderr]) {
 		let pending = "";
@@ -131,6 +154,7 @@ export function startStage(options: StageRunOptions): RunningStage {
 			log(`gate: could not start the stage: ${error.message}`);
 		});
 		child.once("close", (code, signal) => {
+			ended = true;
 			clearTimeout(timeoutTimer);
 			if (killTimer) clearTimeout(killTimer);
 			// Workers or grandchildren left in the group die with the stage.
@@ -143,6 +167,10 @@ export function startStage(options: StageRunOptions): RunningStage {
 				spawnError,
 				logTail: tail.join("\n"),
 				durationMs: Date.now() - startedAt,
+				heldMs:
+					releaseFile === undefined
+						? 0
+						: (releasedAt ?? Date.now()) - startedAt,
 			});
 		});
 		// A grandchild that keeps the pipes open must not keep the stage
@@ -162,6 +190,23 @@ export function startStage(options: StageRunOptions): RunningStage {
 			stopped = true;
 			log(`gate: stage ${options.stage} stopped by the gate`);
 			terminate();
+		},
+		release() {
+			if (releaseFile === undefined || releasedAt !== undefined) return;
+			if (ended || stopped) return;
+			releasedAt = Date.now();
+			log(
+				`gate: stage ${options.stage} released after ${releasedAt - startedAt} ms`,
+			);
+			startTimeout();
+			try {
+				releaseStage(releaseFile);
+			} catch (error) {
+				log(
+					`gate: could not release stage ${options.stage}: ${(error as Error).message}; killed`,
+				);
+				terminate();
+			}
 		},
 	};
 }

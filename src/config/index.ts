@@ -72,6 +72,13 @@ export interface Config {
 	runId: string | undefined;
 	/** MAAS_LEDGER_FILE, set by the gate for its stages; absolute. */
 	ledgerFile: string | undefined;
+	/**
+	 * MAAS_STAGE_RELEASE_FILE, set by the gate for a stage it starts ahead
+	 * of its turn: the stage sends nothing before the file exists. Absolute.
+	 */
+	stageReleaseFile: string | undefined;
+	/** MAAS_GATE_PID, set by the gate for its stages. */
+	gatePid: number | undefined;
 	/** MAAS_PACT_DIR, default "<project root>/contracts/pacts"; absolute. */
 	pactDir: string;
 	/** MAAS_CHECK_IAM=true|false; default: true when `iam` is set. */
@@ -381,6 +388,17 @@ function buildConfig(lookup: Lookup, cwd: string): Config {
 	);
 	const ledger = lookup.get("MAAS_LEDGER_FILE");
 	const ledgerFile = ledger === undefined ? undefined : resolve(cwd, ledger);
+	const release = lookup.get("MAAS_STAGE_RELEASE_FILE");
+	const stageReleaseFile =
+		release === undefined ? undefined : resolve(cwd, release);
+	const gatePidText = matching(
+		lookup,
+		"MAAS_GATE_PID",
+		/^[1-9][0-9]{0,9}$/,
+		"is not a process id",
+		"unset it; the gate sets it for its stages",
+	);
+	const gatePid = gatePidText === undefined ? undefined : Number(gatePidText);
 	const pact = lookup.get("MAAS_PACT_DIR");
 	const pactDir =
 		pact === undefined
@@ -422,6 +440,8 @@ function buildConfig(lookup: Lookup, cwd: string): Config {
 		reportDir,
 		runId,
 		ledgerFile,
+		stageReleaseFile,
+		gatePid,
 		pactDir,
 		iamTarget,
 	};

@@ -23,6 +23,8 @@ export const VARIABLES = [
 	"MAAS_PACT_DIR",
 	"MAAS_RUN_ID",
 	"MAAS_LEDGER_FILE",
+	"MAAS_STAGE_RELEASE_FILE",
+	"MAAS_GATE_PID",
 	"MAAS_ENV_FILE",
 ] as const;
 

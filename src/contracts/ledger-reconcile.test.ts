@@ -1,7 +1,8 @@
 /**
  * After a verification process ends (maybe killed before its teardown),
  * the reconciler deletes what the run left alive and records what is gone,
- * and touches nothing that is not the run's.
+ * and touches nothing that is not the run's. Given a lane's names, it
+ * touches only those.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -165,6 +166,72 @@ describe("ledger reconciler", () => {
 		expect(await reconciler.reconcile()).toEqual([]);
 		expect(counted.count()).toBe(1);
 		expect(ledger.alive().map((entry) => entry.name)).toEqual([name]);
+	});
+
+	test("names given: touches only those, and tells which are unsettled", async () => {
+		const { mock, client, ledger } = await setUp("reconcile7");
+		const reconciler = createLedgerReconciler({
+			client,
+			ledger,
+			namePrefix: "conformance-",
+		});
+		const made: Record<string, string> = {};
+		for (const lane of ["mine", "other"]) {
+			const name = ledger.reserveName("conformance-");
+			const { id } = await client.createEndpoint({
+				endpoint_name: name,
+				source: "custom_from_maas",
+				model_name: "m",
+			});
+			ledger.recordCreated(name, id as string);
+			made[lane] = name;
+		}
+		const mine = made.mine as string;
+		const other = made.other as string;
+		expect(reconciler.unsettled([mine])).toEqual([mine]);
+		expect(await reconciler.reconcile({ names: [mine] })).toEqual([]);
+		expect(reconciler.unsettled([mine])).toEqual([]);
+		expect(
+			mock
+				.endpoints()
+				.map((e) => e.endpoint_name)
+				.sort(),
+		).toEqual([other, "someone-elses"]);
+		expect(ledger.alive().map((entry) => entry.name)).toEqual([other]);
+		// Without names, everything the stage reserved.
+		expect(await reconciler.reconcile()).toEqual([]);
+		expect(mock.endpoints().map((e) => e.endpoint_name)).toEqual([
+			"someone-elses",
+		]);
+	});
+
+	test("a name whose delete failed: stays unsettled", async () => {
+		mock = await startMockRegion({
+			deviations: ["delete-never-responds", "delete-keeps-endpoint"],
+		});
+		client = new MaasClient({
+			endpoint: mock.url,
+			projectId: mock.projectId,
+			token: mock.token,
+			timeoutMs: 300,
+		});
+		const ledger = Ledger.open(join(workDir, "reconcile8.jsonl"), "reconcile8");
+		const reconciler = createLedgerReconciler({
+			client,
+			ledger,
+			namePrefix: "conformance-",
+		});
+		const name = ledger.reserveName("conformance-");
+		const unused = ledger.reserveName("conformance-");
+		await client.createEndpoint({
+			endpoint_name: name,
+			source: "custom_from_maas",
+			model_name: "m",
+		});
+		expect(
+			(await reconciler.reconcile({ names: [name, unused] })).join("\n"),
+		).toContain(`could not clean up endpoint ${name}`);
+		expect(reconciler.unsettled([name, unused])).toEqual([name]);
 	});
 
 	test("reports a failed clean-up instead of throwing", async () => {

@@ -1,14 +1,19 @@
 /**
  * Provider states make what they promise through the client and the
  * ledger, return the values to inject, and leave nothing behind, also
- * when the interaction itself created an endpoint.
+ * when the interaction itself created an endpoint. They keep the run's
+ * limit of live endpoints and their lane's limit of one, and the other
+ * lane's endpoint counts only against the run's.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, test } from "vitest";
 import { PROVIDER_STATES } from "../../contracts/support/contract.ts";
-import { createProviderStates } from "../../contracts/support/provider-states.ts";
+import {
+	createProviderStates,
+	type ProviderStateOptions,
+} from "../../contracts/support/provider-states.ts";
 import { MaasClient } from "../client/index.ts";
 import {
 	type MockRegion,
@@ -57,6 +62,22 @@ async function setUp(options: MockRegionOptions = {}) {
 	const ours = () =>
 		mock.endpoints().filter((e) => e.endpoint_name !== "someone-elses");
 	return { mock, client, ledger, states, ours };
+}
+
+/** Another set of states on the same run: another lane's, or a later interaction's. */
+function statesOf(
+	client: MaasClient,
+	ledger: Ledger,
+	options: Partial<ProviderStateOptions> = {},
+) {
+	return createProviderStates({
+		client,
+		ledger,
+		namePrefix: "conformance-",
+		source: "custom_from_maas",
+		modelName: "model-x",
+		...options,
+	});
 }
 
 describe("provider states", () => {
@@ -152,15 +173,92 @@ describe("provider states", () => {
 		]);
 	});
 
-	test("refuses to create a third live endpoint", async () => {
-		const { states } = await setUp({ quota: 10 });
-		const exists = states.handlers[PROVIDER_STATES.endpointExists];
-		await exists.setup();
-		await exists.setup();
-		await expect(exists.setup()).rejects.toMatchObject({
+	test("refuses to create a third live endpoint of the run", async () => {
+		const { client, ledger, mock, states } = await setUp({ quota: 10 });
+		// Two lanes hold one each; a third set of states would break the
+		// run's limit, though it holds none itself.
+		const otherLane = statesOf(client, ledger);
+		await states.handlers[PROVIDER_STATES.endpointExists].setup();
+		await otherLane.handlers[PROVIDER_STATES.endpointExists].setup();
+		const third = statesOf(client, ledger);
+		for (const state of [
+			PROVIDER_STATES.endpointExists,
+			PROVIDER_STATES.nameReserved,
+		] as const) {
+			await expect(third.handlers[state].setup()).rejects.toMatchObject({
+				code: "MAAS_SAFETY_VIOLATION",
+				message: expect.stringContaining(
+					"the run already has 2 endpoints alive and may have at most 2",
+				),
+			});
+		}
+		expect(mock.endpoints()).toHaveLength(3);
+		await states.handlers[PROVIDER_STATES.endpointExists].teardown();
+		await otherLane.handlers[PROVIDER_STATES.endpointExists].teardown();
+	});
+
+	test("the other lane's live endpoint: no reason to refuse", async () => {
+		const { client, ledger, states, ours } = await setUp();
+		const otherLane = statesOf(client, ledger);
+		await otherLane.handlers[PROVIDER_STATES.endpointExists].setup();
+		const values =
+			await states.handlers[PROVIDER_STATES.endpointExists].setup();
+		expect(ours().map((endpoint) => endpoint.id)).toContain(values.id);
+		const reserved = await states.handlers[PROVIDER_STATES.nameReserved]
+			.setup()
+			.catch((error: Error) => error);
+		// Its own endpoint is what stops this lane, not the other lane's.
+		expect(reserved).toMatchObject({
 			code: "MAAS_SAFETY_VIOLATION",
+			message: expect.stringContaining(
+				`this verification lane already has 1 endpoint that may be alive (${values.name}) and may have at most 1`,
+			),
 		});
-		await exists.teardown();
+		await states.handlers[PROVIDER_STATES.endpointExists].teardown();
+		await otherLane.handlers[PROVIDER_STATES.endpointExists].teardown();
+		expect(ours()).toEqual([]);
+	});
+
+	test("a lane's endpoint it could not delete: refuses a second one", async () => {
+		const { client, ledger, ours } = await setUp();
+		const held = statesOf(client, ledger, {
+			laneHeld: ["conformance-states-held-1"],
+		});
+		for (const state of Object.values(PROVIDER_STATES)) {
+			await expect(held.handlers[state].setup()).rejects.toMatchObject({
+				code: "MAAS_SAFETY_VIOLATION",
+				message: expect.stringContaining(
+					"this verification lane already has 1 endpoint that may be alive (conformance-states-held-1)",
+				),
+			});
+		}
+		expect(held.failures()).toHaveLength(3);
+		expect(ours()).toEqual([]);
+		// Nothing was reserved for a refused setup.
+		expect(ledger.entries()).toEqual([]);
+	});
+
+	test("a deleted endpoint of the lane: frees it for the next", async () => {
+		const { states, ours } = await setUp();
+		await states.handlers[PROVIDER_STATES.endpointDeleted].setup();
+		const values =
+			await states.handlers[PROVIDER_STATES.endpointExists].setup();
+		expect(ours().map((endpoint) => endpoint.id)).toEqual([values.id]);
+		await states.handlers[PROVIDER_STATES.endpointExists].teardown();
+	});
+
+	test("each reserved name: reported before it is used", async () => {
+		const { client, ledger, mock } = await setUp();
+		const reported: Array<{ name: string; creates: number }> = [];
+		const creates = () =>
+			mock.requests().filter((request) => request.method === "POST").length;
+		const states = statesOf(client, ledger, {
+			onReserve: (name) => reported.push({ name, creates: creates() }),
+		});
+		const values =
+			await states.handlers[PROVIDER_STATES.endpointExists].setup();
+		expect(reported).toEqual([{ name: values.name, creates: 0 }]);
+		await states.handlers[PROVIDER_STATES.endpointExists].teardown();
 	});
 
 	test("delete that breaks HTTP but took effect passes with a note", async () => {

@@ -2,8 +2,10 @@
  * In the verify stage, a provider-state setup, the interaction's request
  * (seen by the request filter) and the teardown form one flow of the run's
  * request log, and a request the filter keeps from the region is not in it.
+ * An interaction that waited for its lane records the requests that freed
+ * it as `queuedAfter`.
  */
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,7 +21,12 @@ import { createProviderStates } from "../../contracts/support/provider-states.ts
 import { createRequestFilter } from "../../contracts/support/request-filter.ts";
 import { VerificationFlows } from "../../contracts/support/verification-flows.ts";
 import { MaasClient } from "../client/index.ts";
-import { REQUEST_LOG_FILE, readRequestLog } from "../client/request-log.ts";
+import { trackRequest, withRequestLog } from "../client/request-flow.ts";
+import {
+	REQUEST_LOG_FILE,
+	RequestLogFile,
+	readRequestLog,
+} from "../client/request-log.ts";
 import { type MockRegion, startMockRegion } from "../mock-region/index.ts";
 import { Ledger } from "../probe/ledger.ts";
 
@@ -45,6 +52,40 @@ describe("VerificationFlows", () => {
 		const another = flows.forRequest("DELETE endpoint/y");
 		expect(another).not.toBe(stateless);
 		expect(flows.forSetup("an endpoint exists")).not.toBe(first);
+	});
+});
+
+describe("VerificationFlows across the interactions of a lane", () => {
+	test("an interaction that waited for the lane: its first request records the wait", () => {
+		const dir = mkdtempSync(join(tmpdir(), "maas-verify-queue-"));
+		const file = join(dir, REQUEST_LOG_FILE);
+		const flows = new VerificationFlows();
+		const reported: string[][] = [];
+		flows.onRequestFinished = (ids) => reported.push(ids);
+		withRequestLog(RequestLogFile.create(file), "verify", () => {
+			flows.startInteraction(["lane.7", "lane.8"]);
+			const setup = flows.forSetup("an endpoint exists");
+			trackRequest("POST", { path: "/create" }, setup)({ status: 200 });
+			const request = flows.forRequest("DELETE endpoint/x");
+			expect(request).toBe(setup);
+			trackRequest("DELETE", { path: "/delete" }, request)({ status: 204 });
+
+			flows.startInteraction();
+			const next = flows.forRequest("GET endpoint");
+			expect(next).not.toBe(setup);
+			trackRequest("GET", { path: "/list" }, next)({ status: 200 });
+		});
+		const { entries } = readRequestLog(file);
+		const [create, remove, list] = entries;
+		expect(create?.queuedAfter).toEqual(["lane.7", "lane.8"]);
+		expect(remove?.queuedAfter).toBeUndefined();
+		expect(remove?.after).toEqual([create?.id]);
+		expect(list?.after).toEqual([]);
+		expect(list?.queuedAfter).toBeUndefined();
+		// After each request, the latest ones of the interaction in progress.
+		expect(reported).toEqual([[create?.id], [remove?.id], [list?.id]]);
+		expect(flows.lastRequestIds()).toEqual([list?.id]);
+		rmSync(dir, { recursive: true, force: true });
 	});
 });
 

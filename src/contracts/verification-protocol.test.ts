@@ -11,6 +11,8 @@ import {
 	parseCommand,
 	parseProtocolLine,
 	readyLine,
+	requestsLine,
+	reservedLine,
 } from "../../contracts/support/verification-protocol.ts";
 
 const MARKER = "3f9a0c1d2e4b5a6978c0d1e2";
@@ -34,6 +36,16 @@ describe("verification protocol", () => {
 		expect(parsed(fatalLine(MARKER, "no run id"))).toEqual({
 			kind: "fatal",
 			error: "no run id",
+		});
+		expect(parsed(reservedLine(MARKER, 3, "conformance-run1-4"))).toEqual({
+			kind: "reserved",
+			seq: 3,
+			name: "conformance-run1-4",
+		});
+		expect(parsed(requestsLine(MARKER, 3, ["a1b2c3.4", "a1b2c3.5"]))).toEqual({
+			kind: "requests",
+			seq: 3,
+			ids: ["a1b2c3.4", "a1b2c3.5"],
 		});
 		expect(parsed(endLine(MARKER, 3))).toEqual({ kind: "end", seq: 3 });
 		expect(parsed(outcomeLine(MARKER, 3, outcome))).toEqual({
@@ -60,6 +72,8 @@ describe("verification protocol", () => {
 		expect(parsed(`${MARKER} outcome 3 {not json`)).toBeUndefined();
 		expect(parsed(`${MARKER} end three`)).toBeUndefined();
 		expect(parsed(`${MARKER} something else`)).toBeUndefined();
+		expect(parsed(`${MARKER} reserved 3 42`)).toBeUndefined();
+		expect(parsed(`${MARKER} requests 3 ["a", 1]`)).toBeUndefined();
 	});
 
 	test("command: parsed and checked", () => {
@@ -69,5 +83,13 @@ describe("verification protocol", () => {
 			/lacks seq, pactFile or description/,
 		);
 		expect(() => parseCommand("not json")).toThrow();
+		const lane = { ...command, heldNames: ["n-1"], queuedAfter: ["a.1"] };
+		expect(parseCommand(JSON.stringify(lane))).toEqual(lane);
+		expect(() =>
+			parseCommand(JSON.stringify({ ...command, heldNames: "n-1" })),
+		).toThrow(/has a heldNames that is not a list of strings/);
+		expect(() =>
+			parseCommand(JSON.stringify({ ...command, queuedAfter: [1] })),
+		).toThrow(/has a queuedAfter that is not a list of strings/);
 	});
 });

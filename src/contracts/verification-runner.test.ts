@@ -1,9 +1,11 @@
 /**
- * The verify stage's runner against the mock region: one process verifies
- * interaction after interaction; a stall past the interaction's deadline
- * and a crash each fail that interaction only and the next one gets a new
- * process; a spent stage budget stops the interaction in progress and fails
- * the later ones at once; a verification that cannot start says why.
+ * The verify stage's runner against the mock region, one interaction at a
+ * time: a lane's process verifies interaction after interaction; a stall
+ * past the interaction's deadline and a crash each fail that interaction
+ * only and the next one gets a new process; a spent stage budget stops the
+ * interaction in progress and fails the later ones at once; a verification
+ * that cannot start says why, and no other process is started. Lanes
+ * verifying side by side are in verification-lanes.test.ts.
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -77,7 +79,7 @@ function groupIsGone(pid: number | undefined): boolean {
 }
 
 describe("verification runner", () => {
-	test("several interactions: one process", async () => {
+	test("several interactions one after another: one lane, one process", async () => {
 		const { env, ledger, mock } = await target({}, 3000);
 		const verifier = runner({ env, requestTimeoutMs: 3000 });
 		const reports = [];
@@ -93,28 +95,32 @@ describe("verification runner", () => {
 		const [first] = reports;
 		expect(first?.pid).toBeDefined();
 		expect(reports.every((report) => report.pid === first?.pid)).toBe(true);
+		expect(reports.map((report) => report.lane)).toEqual([0, 0, 0]);
 		expect(ledger.burnedNames()).toBe(2);
 		expect(ledger.alive()).toEqual([]);
 		expect(mock.endpoints()).toEqual([]);
 	});
 
-	test("process started early: used only for the same environment", async () => {
+	test("processes started early: used only for the same environment", async () => {
 		const { env } = await target({}, 3000);
-		const early = new VerificationProcess(env);
+		const early = [new VerificationProcess(env), new VerificationProcess(env)];
 		const adopting = runner({
 			env,
 			requestTimeoutMs: 3000,
-			startedProcess: early,
+			startedProcesses: early,
 		});
-		const report = await adopting.verify(PACT_FILE, "list endpoints");
-		expect(report.message).toBe("");
-		expect(report.pid).toBe(early.pid);
+		const [first, second] = await Promise.all([
+			adopting.verify(PACT_FILE, "list endpoints"),
+			adopting.verify(PACT_FILE, "delete an unknown endpoint"),
+		]);
+		expect([first?.message, second?.message]).toEqual(["", ""]);
+		expect([first?.pid, second?.pid]).toEqual(early.map((made) => made.pid));
 
 		const other = new VerificationProcess({ ...env, MAAS_RUN_ID: "otherrun" });
 		const refusing = runner({
 			env,
 			requestTimeoutMs: 3000,
-			startedProcess: other,
+			startedProcesses: [other],
 		});
 		const own = await refusing.verify(PACT_FILE, "list endpoints");
 		expect(own.message).toBe("");

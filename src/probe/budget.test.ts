@@ -8,7 +8,12 @@ import {
 	withRequestLog,
 } from "../client/request-flow.ts";
 import { RequestLogFile, readRequestLog } from "../client/request-log.ts";
-import { BudgetExhaustedError, EndpointBudget } from "./budget.ts";
+import {
+	BudgetExhaustedError,
+	CHECK_PRIORITY,
+	EndpointBudget,
+	FIXTURE_PRIORITY,
+} from "./budget.ts";
 
 /** Resolves to "pending" when `promise` has not settled after a few turns. */
 async function settled<T>(promise: Promise<T>): Promise<T | "pending"> {
@@ -51,6 +56,39 @@ describe("EndpointBudget", () => {
 		expect(budget.inUse).toBe(1);
 		next.release();
 		(await waiting).release();
+	});
+
+	test("a fixture's create asked in the same turn gets the slot before a check's", async () => {
+		const budget = new EndpointBudget(1);
+		const check = budget.acquire("check", CHECK_PRIORITY);
+		const fixture = budget.acquire("fixture", FIXTURE_PRIORITY);
+		const first = await Promise.race([check, fixture]);
+		expect(first.purpose).toBe("fixture");
+		expect(await settled(check)).toBe("pending");
+		first.release();
+		expect((await check).purpose).toBe("check");
+	});
+
+	test("waiting fixtures' creates are served before waiting checks'", async () => {
+		const budget = new EndpointBudget(1);
+		const slot = await budget.acquire("first");
+		const order: string[] = [];
+		const waiting = [
+			budget.acquire("check-1", CHECK_PRIORITY),
+			budget.acquire("fixture-1", FIXTURE_PRIORITY),
+			budget.acquire("check-2", CHECK_PRIORITY),
+			budget.acquire("fixture-2", FIXTURE_PRIORITY),
+		].map((pending) =>
+			pending.then((granted) => {
+				order.push(granted.purpose);
+				granted.release();
+			}),
+		);
+		// The checks' requests wait a turn before they queue.
+		await new Promise((resolve) => setImmediate(resolve));
+		slot.release();
+		await Promise.all(waiting);
+		expect(order).toEqual(["fixture-1", "fixture-2", "check-1", "check-2"]);
 	});
 
 	test("waiters are served in order", async () => {

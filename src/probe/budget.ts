@@ -6,9 +6,19 @@
  * its create was rejected. The stages run one after another, so a semaphore
  * in the stage process is enough. A create that had to wait for a slot is
  * logged as queued behind the request whose response freed it.
+ *
+ * Waiters are served by priority, then in order. The creates of shared
+ * fixtures come first: many checks wait on them, while a create a check
+ * expects to be rejected only holds up that one check.
  */
 
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { currentFlow } from "../client/request-flow.ts";
+
+/** Priority of a shared fixture's create. */
+export const FIXTURE_PRIORITY = 1;
+/** Priority of a create one check makes for itself. */
+export const CHECK_PRIORITY = 0;
 
 export type SlotState =
 	/** A create or delete is under way; the slot frees itself soon. */
@@ -90,6 +100,7 @@ export class BudgetSlot {
 
 interface Waiter {
 	purpose: string;
+	priority: number;
 	/** Hands over the slot and the ids of the requests that freed it. */
 	grant: (slot: BudgetSlot, freedBy: string[]) => void;
 	reject: (error: Error) => void;
@@ -130,19 +141,33 @@ export class EndpointBudget {
 	 * pending. Rejects with BudgetExhaustedError when every slot is held or
 	 * stuck, since then no slot can free before the stage ends.
 	 */
-	acquire(purpose: string): Promise<BudgetSlot> {
-		if (this.inUseSlots.size < this.limit && this.waiters.length === 0) {
-			return Promise.resolve(this.take(purpose));
+	async acquire(
+		purpose: string,
+		priority = FIXTURE_PRIORITY,
+	): Promise<BudgetSlot> {
+		// Checks that start together ask in the same turn; waiting one turn
+		// lets the fixtures' creates among them ask first.
+		if (priority < FIXTURE_PRIORITY) await nextTurn();
+		if (
+			this.inUseSlots.size < this.limit &&
+			!this.waiters.some((waiter) => waiter.priority >= priority)
+		) {
+			return this.take(purpose);
 		}
 		const exhausted = this.exhaustion(purpose);
-		if (exhausted) return Promise.reject(exhausted);
+		if (exhausted) throw exhausted;
 		const waiting = currentFlow();
 		return new Promise((resolve, reject) => {
 			const grant = (slot: BudgetSlot, freedBy: string[]) => {
 				waiting?.queuedBehind(freedBy);
 				resolve(slot);
 			};
-			this.waiters.push({ purpose, grant, reject });
+			// Behind every waiter of the same or a higher priority.
+			let at = this.waiters.length;
+			while (at > 0 && (this.waiters[at - 1] as Waiter).priority < priority) {
+				at -= 1;
+			}
+			this.waiters.splice(at, 0, { purpose, priority, grant, reject });
 		});
 	}
 

@@ -12,10 +12,8 @@
  * CREATE-SUCCEEDS judges both creates. A fixture that cannot be made fails
  * every check that needs it, with a PreconditionError saying why.
  *
- * vitest runs the spec files one after another, so a fixture first needed
- * by a later file would wait for every file before it. When the gate runs
- * the stage (MAAS_RUN_ID set), it runs every spec file and needs every
- * fixture, so they all start when the first spec file loads.
+ * The checks of all spec files start together (specs/all-specs.ts), so each
+ * fixture starts with the first check that needs it.
  */
 
 import { currentFlow, inFlow, RequestFlow } from "../client/request-flow.ts";
@@ -217,26 +215,3 @@ export function describeResponse(observation: Observation): string {
 	const code = observation.errorCode ? ` ${observation.errorCode}` : "";
 	return `responded with ${observation.status}${code}`;
 }
-
-/**
- * Starts every shared fixture now, side by side; checks that need one later
- * find it made. Failures surface in the checks that await the fixture.
- */
-export function startSharedFixtures(): void {
-	for (const start of [
-		liveCreation,
-		deletedEndpoint,
-		errorSamples,
-		listSample,
-	]) {
-		start().catch(() => undefined);
-	}
-}
-
-getSession().then(
-	(session) => {
-		if (session.config.runId !== undefined) startSharedFixtures();
-	},
-	// The checks report a session that cannot be opened.
-	() => undefined,
-);

@@ -5,6 +5,7 @@
  * Error whose message states what was sent, expected and received.
  */
 
+import { pathToFileURL } from "node:url";
 import { type TaskMeta, test } from "vitest";
 import "../report/meta.ts";
 import { withFlow } from "../client/request-flow.ts";
@@ -47,18 +48,51 @@ export interface ProbeContext {
 
 type ProbeBody = (context: ProbeContext) => Promise<void>;
 
+/** The spec file `loadSpecFile` is importing, while it does. */
+let loadingSpecFile: string | undefined;
+
 /**
- * Registers the check of requirement `id` as a concurrent test. The checks
- * of a file wait for each other only through the fixtures, the endpoint
- * budget and the live endpoint's lock. vitest 4 reads `sequence.concurrent`
- * from the root configuration only, not from a project's, hence
- * `test.concurrent`. The check's requests form the flow `probe:<id>` of
- * the stage `probes` in the run's request log.
+ * Registers the check of requirement `id` as a concurrent test. Checks wait
+ * for each other only through the fixtures, the endpoint budget and the
+ * live endpoint's lock. vitest 4 reads `sequence.concurrent` from the root
+ * configuration only, not from a project's, hence `test.concurrent`. The
+ * check's requests form the flow `probe:<id>` of the stage `probes` in the
+ * run's request log.
  */
 export function probe(id: string, body: ProbeBody): void {
 	const requirement = requirementById(id);
-	test.concurrent(`${id} ${requirement.title}`, ({ task }) =>
-		withFlow(`probe:${id}`, () => runCheck(requirement, body, task), "probes"));
+	const specFile = loadingSpecFile;
+	test.concurrent(`${id} ${requirement.title}`, ({ task }) => {
+		if (specFile) task.meta.specFile = specFile;
+		return withFlow(
+			`probe:${id}`,
+			() => runCheck(requirement, body, task),
+			"probes",
+		);
+	});
+}
+
+/**
+ * Imports a spec file into the current test module, so that its checks run
+ * side by side with those of the other spec files: vitest runs the files of
+ * one worker one after another. `relativePath` (from the project root) is
+ * what the report names as the checks' file.
+ */
+export async function loadSpecFile(
+	path: string,
+	relativePath: string,
+): Promise<void> {
+	if (loadingSpecFile) {
+		throw new Error(
+			`cannot load ${relativePath} while ${loadingSpecFile} is loading; load spec files one at a time`,
+		);
+	}
+	loadingSpecFile = relativePath;
+	try {
+		await import(pathToFileURL(path).href);
+	} finally {
+		loadingSpecFile = undefined;
+	}
 }
 
 async function runCheck(

@@ -23,7 +23,8 @@ import { type Config, loadConfig } from "../config/index.ts";
 import { ConfigError, SafetyError } from "../errors.ts";
 import { debug } from "../log.ts";
 import { registerSecret } from "../redact.ts";
-import { type BudgetSlot, EndpointBudget } from "./budget.ts";
+import { waitForRelease } from "../stage-release.ts";
+import { type BudgetSlot, CHECK_PRIORITY, EndpointBudget } from "./budget.ts";
 import { Ledger } from "./ledger.ts";
 import "./provided-context.ts";
 import {
@@ -431,7 +432,7 @@ export class ProbeSession {
 		body: Record<string, unknown>,
 		ledgerName: string,
 	): Promise<RejectedCreateOutcome> {
-		const slot = await this.budget.acquire(purpose);
+		const slot = await this.budget.acquire(purpose, CHECK_PRIORITY);
 		const known = new Set(
 			this.ledger
 				.entries()
@@ -614,6 +615,11 @@ export function getSession(): Promise<ProbeSession> {
 
 async function openSession(): Promise<ProbeSession> {
 	const config = loadConfig();
+	// A stage the gate started ahead of its turn waits here, before its
+	// first request, until the gate lets it go.
+	if (config.stageReleaseFile !== undefined) {
+		await waitForRelease(config.stageReleaseFile, config.gatePid);
+	}
 	if (config.endpoint === undefined) {
 		throw new ConfigError(
 			"MAAS_ENDPOINT",

@@ -47,6 +47,10 @@ test("EDIT-APPLIES remark changes", () => {
 });
 
 test.skip("CONTROL-204-EMPTY not run here", () => {});
+
+test("LIST-SCHEMA registered by another spec file", (context) => {
+	context.task.meta.specFile = "specs/list.spec.ts";
+});
 `;
 
 let fixture: FixtureProject;
@@ -115,6 +119,12 @@ test("WAIT gives the rejection time to surface", async () => {
 	test("writes valid XML with one testsuite named after the project", () => {
 		expect(suite.attributes.name).toBe("probes");
 		expect(Number(suite.attributes.tests)).toBe(testcases.length);
+	});
+
+	test("a check that names its spec file gets that file as its classname", () => {
+		const listed = testcase("LIST-SCHEMA");
+		expect(listed.attributes.classname).toBe("probes/specs/list.spec.ts");
+		expect(properties(listed)).not.toHaveProperty("specFile");
 	});
 
 	test("a passing check carries the set task.meta fields as properties", () => {

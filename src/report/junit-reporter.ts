@@ -167,7 +167,15 @@ export class JunitReporter implements Reporter {
 		}
 
 		for (const test of testModule.children.allTests()) {
-			testcases.push(testcaseOf(test, stage, classname, reason));
+			const specFile = test.meta().specFile;
+			testcases.push(
+				testcaseOf(
+					test,
+					stage,
+					specFile ? `${stage}/${specFile}` : classname,
+					reason,
+				),
+			);
 		}
 		return testcases;
 	}

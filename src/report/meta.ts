@@ -22,6 +22,12 @@ declare module "vitest" {
 		warning?: string;
 		/** Gate stage that ran the check: contracts, verify or probes. */
 		stage?: string;
+		/**
+		 * Spec file that registered the check, relative to the project root,
+		 * when one test module loads several (the probes stage); the JUnit
+		 * classname names this file instead of the module.
+		 */
+		specFile?: string;
 	}
 }
 

@@ -1,4 +1,10 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+	mkdirSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { renderTestSuites } from "./junit-xml.ts";
 import type { StageReport, TestCaseReport } from "./stage-report.ts";
@@ -38,6 +44,12 @@ export function writeStageReport(reportDir: string, report: StageReport): void {
 		stageXmlPath(reportDir, report.stage),
 		renderTestSuites(report.stage, [report]),
 	);
+}
+
+/** Removes a stage's two files, if it wrote any. */
+export function removeStageReport(reportDir: string, stage: string): void {
+	rmSync(stageJsonPath(reportDir, stage), { force: true });
+	rmSync(stageXmlPath(reportDir, stage), { force: true });
 }
 
 /** Reads one stage's sidecar; undefined when the stage wrote none. */

@@ -1,0 +1,63 @@
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, test } from "vitest";
+import {
+	releaseStage,
+	StageNotReleasedError,
+	waitForRelease,
+} from "./stage-release.ts";
+
+const dirs: string[] = [];
+afterEach(() => {
+	for (const dir of dirs.splice(0)) {
+		rmSync(dir, { recursive: true, force: true });
+	}
+});
+
+function releaseFile(): string {
+	const dir = mkdtempSync(join(tmpdir(), "maas-release-"));
+	dirs.push(dir);
+	return join(dir, "nested", "probes.release");
+}
+
+/** Starts a process that exits at once and returns its pid after it has. */
+async function exitedPid(): Promise<number> {
+	const child = spawn(process.execPath, ["-e", ""], { stdio: "ignore" });
+	await new Promise((resolve) => child.once("exit", resolve));
+	if (child.pid === undefined) throw new Error("the child got no pid");
+	return child.pid;
+}
+
+describe("held stages", () => {
+	test("the wait ends only once the release file exists", async () => {
+		const file = releaseFile();
+		let released = false;
+		const waiting = waitForRelease(file, process.pid).then(() => {
+			released = true;
+		});
+		// Several polls go by without the file.
+		await new Promise((resolve) => setTimeout(resolve, 60));
+		expect(released).toBe(false);
+		releaseStage(file);
+		expect(existsSync(file)).toBe(true);
+		await waiting;
+		expect(released).toBe(true);
+	});
+
+	test("a file released before the wait starts ends it at once", async () => {
+		const file = releaseFile();
+		releaseStage(file);
+		await expect(waitForRelease(file, undefined)).resolves.toBeUndefined();
+	});
+
+	test("the wait fails when the gate has exited, naming its pid", async () => {
+		const file = releaseFile();
+		const pid = await exitedPid();
+		const error = await waitForRelease(file, pid).catch((caught) => caught);
+		expect(error).toBeInstanceOf(StageNotReleasedError);
+		expect(error.message).toContain(`process ${pid}`);
+		expect(error.message).toContain(file);
+	});
+});
