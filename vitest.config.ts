@@ -36,7 +36,10 @@ export default defineConfig({
 					name: "verify",
 					include: ["contracts/verify/**/*.verify.test.ts"],
 					// Starts the verification processes while the test file loads.
-					setupFiles: ["contracts/support/verification-early-start.ts"],
+					setupFiles: [
+						"contracts/support/verification-early-start.ts",
+						"src/stage-release-hook.ts",
+					],
 					fileParallelism: false,
 					// The interactions' tests are concurrent and each waits for a
 					// verification lane (LANE_COUNT, 2, in
@@ -59,6 +62,8 @@ export default defineConfig({
 					// Every check may start at once; they queue on the fixtures and
 					// the endpoint budget, not on vitest's default limit of 5.
 					maxConcurrency: 64,
+					// A stage the gate holds waits here for its release.
+					setupFiles: ["src/stage-release-hook.ts"],
 					testTimeout: 600_000,
 					hookTimeout: 600_000,
 					// Deletes the run's endpoints still alive when the stage ends.

@@ -10,10 +10,9 @@
 import { readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { beforeAll, describe, test } from "vitest";
-import { loadConfig, PROJECT_ROOT } from "../src/config/index.ts";
+import { describe, test } from "vitest";
+import { PROJECT_ROOT } from "../src/config/index.ts";
 import { loadSpecFile } from "../src/probe/probe.ts";
-import { waitForRelease } from "../src/stage-release.ts";
 
 const SPEC_FOLDER = fileURLToPath(new URL(".", import.meta.url));
 
@@ -27,34 +26,9 @@ if (specFiles.length === 0) {
 	});
 }
 
-// A stage the gate started ahead of its turn waits here, after loading the
-// spec files and before any check starts, so the wait counts against no
-// check's timeout. The gate bounds it, and a gate that exits ends it. The
-// probe session waits too, so no request leaves before the release.
-const { stageReleaseFile, gatePid } = readReleaseSettings();
-if (stageReleaseFile !== undefined) {
-	beforeAll(() => waitForRelease(stageReleaseFile, gatePid), 0);
-}
-
 for (const name of specFiles) {
 	const path = join(SPEC_FOLDER, name);
 	describe.concurrent(name, () =>
 		loadSpecFile(path, relative(PROJECT_ROOT, path)),
 	);
-}
-
-/** Reads the release settings; none when the configuration is invalid, which the checks report. */
-function readReleaseSettings(): {
-	stageReleaseFile?: string | undefined;
-	gatePid?: number | undefined;
-} {
-	try {
-		const config = loadConfig();
-		return {
-			stageReleaseFile: config.stageReleaseFile,
-			gatePid: config.gatePid,
-		};
-	} catch {
-		return {};
-	}
 }

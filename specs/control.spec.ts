@@ -18,8 +18,10 @@ const CONTROL_NOT_FOUND: Alternative[] = [
 	{ status: 400, errorCode: "ModelArts.6291", label: "400 ModelArts.6291" },
 ];
 
+// Exclusive: the endpoint changes state, which could make a check beside it
+// (an edit, say) fail on a real region for a reason of this check's making.
 probe("CONTROL-204-EMPTY", ({ session, assert, observeExchange }) =>
-	withLiveEndpoint("shared", async (live) => {
+	withLiveEndpoint("exclusive", async (live) => {
 		const deactivate = await session.control(live.id, "deactivate");
 		const activate = await session.control(live.id, "activate");
 		observeExchange(deactivate);

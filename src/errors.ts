@@ -12,7 +12,8 @@ export type MaasErrorCode =
 	| "MAAS_API_ERROR"
 	| "MAAS_PROTOCOL_ERROR"
 	| "MAAS_QUOTA_INSUFFICIENT"
-	| "MAAS_SAFETY_VIOLATION";
+	| "MAAS_SAFETY_VIOLATION"
+	| "MAAS_STAGE_NOT_RELEASED";
 
 export class MaasError extends Error {
 	readonly code: MaasErrorCode;
@@ -146,6 +147,13 @@ export class QuotaError extends MaasError {
 export class SafetyError extends MaasError {
 	constructor(message: string) {
 		super("MAAS_SAFETY_VIOLATION", message);
+	}
+}
+
+/** A held stage's gate exited before it released the stage, so the stage sent nothing. */
+export class StageNotReleasedError extends MaasError {
+	constructor(message: string) {
+		super("MAAS_STAGE_NOT_RELEASED", message);
 	}
 }
 

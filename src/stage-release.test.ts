@@ -3,10 +3,11 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
+import { StageNotReleasedError } from "./errors.ts";
 import {
 	releaseStage,
-	StageNotReleasedError,
 	waitForRelease,
+	waitingMarkerOf,
 } from "./stage-release.ts";
 
 const dirs: string[] = [];
@@ -34,12 +35,14 @@ describe("held stages", () => {
 	test("the wait ends only once the release file exists", async () => {
 		const file = releaseFile();
 		let released = false;
-		const waiting = waitForRelease(file, process.pid).then(() => {
+		const waiting = waitForRelease({ file, gatePid: process.pid }).then(() => {
 			released = true;
 		});
 		// Several polls go by without the file.
 		await new Promise((resolve) => setTimeout(resolve, 60));
 		expect(released).toBe(false);
+		// The marker tells the gate that the stage has loaded and waits.
+		expect(existsSync(waitingMarkerOf(file))).toBe(true);
 		releaseStage(file);
 		expect(existsSync(file)).toBe(true);
 		await waiting;
@@ -49,14 +52,19 @@ describe("held stages", () => {
 	test("a file released before the wait starts ends it at once", async () => {
 		const file = releaseFile();
 		releaseStage(file);
-		await expect(waitForRelease(file, undefined)).resolves.toBeUndefined();
+		await expect(
+			waitForRelease({ file, gatePid: process.pid }),
+		).resolves.toBeUndefined();
 	});
 
 	test("the wait fails when the gate has exited, naming its pid", async () => {
 		const file = releaseFile();
 		const pid = await exitedPid();
-		const error = await waitForRelease(file, pid).catch((caught) => caught);
+		const error = await waitForRelease({ file, gatePid: pid }).catch(
+			(caught) => caught,
+		);
 		expect(error).toBeInstanceOf(StageNotReleasedError);
+		expect(error.code).toBe("MAAS_STAGE_NOT_RELEASED");
 		expect(error.message).toContain(`process ${pid}`);
 		expect(error.message).toContain(file);
 	});

@@ -3,13 +3,38 @@
  * the region, so that loading vitest and the test modules overlaps the
  * stage before it. The stage sends nothing until the gate creates its
  * release file. A stage whose gate has exited stops waiting, so a gate
- * killed outright leaves no process waiting for ever.
+ * killed outright leaves no process waiting for ever. A waiting stage
+ * creates `<release file>.waiting`, so the gate can tell it has loaded.
  */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { StageNotReleasedError } from "./errors.ts";
 
 const POLL_MS = 10;
+
+/** The release a held stage waits for. */
+export interface StageRelease {
+	file: string;
+	/** The gate's process id. */
+	gatePid: number;
+}
+
+/** Returns the stage's release when the gate holds it, else undefined. */
+export function stageReleaseOf(config: {
+	stageReleaseFile: string | undefined;
+	gatePid: number | undefined;
+}): StageRelease | undefined {
+	const { stageReleaseFile: file, gatePid } = config;
+	return file === undefined || gatePid === undefined
+		? undefined
+		: { file, gatePid };
+}
+
+/** Returns the file a held stage creates once it waits for `releaseFile`. */
+export function waitingMarkerOf(releaseFile: string): string {
+	return `${releaseFile}.waiting`;
+}
 
 /** Creates `file`, which releases the stage waiting on it. */
 export function releaseStage(file: string): void {
@@ -17,23 +42,24 @@ export function releaseStage(file: string): void {
 	writeFileSync(file, "");
 }
 
-export class StageNotReleasedError extends Error {
-	constructor(message: string) {
-		super(message);
-		this.name = "StageNotReleasedError";
-	}
-}
-
 /**
  * Waits until `file` exists. Rejects with StageNotReleasedError when the
  * process `gatePid` exits first.
  */
-export async function waitForRelease(
-	file: string,
-	gatePid: number | undefined,
-): Promise<void> {
+export async function waitForRelease({
+	file,
+	gatePid,
+}: StageRelease): Promise<void> {
+	if (existsSync(file)) return;
+	try {
+		mkdirSync(dirname(file), { recursive: true });
+		writeFileSync(waitingMarkerOf(file), "");
+	} catch {
+		// The marker only tells the gate that the stage has loaded; the
+		// release works without it.
+	}
 	while (!existsSync(file)) {
-		if (gatePid !== undefined && !isRunning(gatePid)) {
+		if (!isRunning(gatePid)) {
 			throw new StageNotReleasedError(
 				`the gate (process ${gatePid}) exited before it released this stage (${file}); the checks were not run`,
 			);

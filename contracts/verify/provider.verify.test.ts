@@ -19,7 +19,6 @@ import { loadConfig } from "../../src/config/index.ts";
 import { Ledger } from "../../src/probe/ledger.ts";
 import { redact } from "../../src/redact.ts";
 import { requirementById } from "../../src/requirements/index.ts";
-import { waitForRelease } from "../../src/stage-release.ts";
 import {
 	createLedgerReconciler,
 	type LedgerReconciler,
@@ -58,14 +57,6 @@ let target: VerificationTarget | undefined;
 let client: MaasClient | undefined;
 let reconciler: LedgerReconciler | undefined;
 let runner: VerificationRunner | undefined;
-
-// A stage the gate started ahead of its turn sends nothing, and starts its
-// time budget, only once the gate releases it. The wait has no timeout of
-// its own: the gate bounds it, and a gate that exits ends it.
-const releaseFile = config.stageReleaseFile;
-if (releaseFile !== undefined) {
-	beforeAll(() => waitForRelease(releaseFile, config.gatePid), 0);
-}
 
 beforeAll(async () => {
 	target = await resolveTarget(config);

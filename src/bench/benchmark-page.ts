@@ -176,7 +176,7 @@ export function benchmarkPage(results: BenchmarkResults): string {
 				]),
 			),
 			"",
-			"\"No request before it\" runs from the gate's start or the previous stage's last request. Before the first stage it is start-up; before a later stage it is the hand-over from the stage before (its last checks and its exit), since every stage's process has loaded by then.",
+			"\"No request before it\" runs from the gate's start or the previous stage's last request. Before the first stage it is start-up. Before a later stage it is the hand-over from the stage before (its last checks and its exit), and any loading the later stage had not finished by then.",
 			"",
 		);
 		const checks: string[] = [];

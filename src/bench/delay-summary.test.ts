@@ -70,6 +70,18 @@ describe("evaluateTargets", () => {
 		expect(missed?.detail).toContain("ratio 1.51");
 	});
 
+	test("the ratio with queue waits is judged on its own", () => {
+		const [plain, queued] = evaluateTargets([
+			hundred({ ratio: 2, ratioWithQueues: 1.4 }),
+		]);
+		expect(plain?.met).toBe(false);
+		expect(queued?.target).toContain("critical path with queue waits");
+		expect(queued?.met).toBe(true);
+		expect(queued?.detail).toContain("25 requests x 100 ms");
+		const [, missed] = evaluateTargets([hundred({ ratioWithQueues: 1.6 })]);
+		expect(missed?.met).toBe(false);
+	});
+
 	test("10 s target uses median wall time", () => {
 		const verdicts = evaluateTargets([zero({ wallMs: 10_000 })]);
 		expect(verdicts.find((v) => v.target.startsWith("at 0 ms"))?.met).toBe(

@@ -165,28 +165,38 @@ describe("gate exits 2 when it cannot start", () => {
 });
 
 test("held stages send nothing while the preflight is under way", async () => {
-	// The preflight's list is answered late with too little free quota, so
-	// the gate never releases the stages that loaded meanwhile. Anything
-	// else the server is sent would be a stage that did not wait.
+	// The preflight's list is answered only once both held stages have
+	// loaded and wait (their logs say so), with too little free quota, so
+	// the gate never releases them. Anything else the server is sent would
+	// be a stage that did not wait.
+	const reportDir = tempDir();
 	const seen: string[] = [];
-	const server = createHttpServer((request, response) => {
+	let bothWaited = false;
+	const waited = (stage: string) => {
+		try {
+			return readFileSync(
+				join(reportDir, "logs", `${stage}.log`),
+				"utf8",
+			).includes("waits for its release");
+		} catch {
+			return false;
+		}
+	};
+	const server = createHttpServer(async (request, response) => {
 		seen.push(`${request.method} ${request.url}`);
 		if (seen.length > 1) {
 			response.writeHead(500).end();
 			return;
 		}
-		setTimeout(() => {
-			response
-				.writeHead(200, { "content-type": "application/json" })
-				.end(
-					JSON.stringify({
-						total: 9,
-						count: 9,
-						quantity_limit: 10,
-						items: [],
-					}),
-				);
-		}, 8000);
+		for (let polls = 0; polls < 1200 && !bothWaited; polls++) {
+			bothWaited = waited("verify") && waited("probes");
+			await new Promise((resolve) => setTimeout(resolve, 50));
+		}
+		response
+			.writeHead(200, { "content-type": "application/json" })
+			.end(
+				JSON.stringify({ total: 9, count: 9, quantity_limit: 10, items: [] }),
+			);
 	});
 	await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
 	cleanups.push(
@@ -200,11 +210,15 @@ test("held stages send nothing while the preflight is under way", async () => {
 			MAAS_ENDPOINT: `http://127.0.0.1:${address.port}`,
 			MAAS_PROJECT_ID: "0123456789abcdef0123456789abcdef",
 			MAAS_AUTH_TOKEN: "held-stage-test-token",
-			MAAS_REPORT_DIR: tempDir(),
+			MAAS_REPORT_DIR: reportDir,
 		}),
 	);
+	expect(bothWaited).toBe(true);
 	expect(result.code).toBe(2);
 	expect(expectOneSentence(result.stderr)).toContain("free endpoint slots");
+	// The stopped stages leave no log, report or ledger behind.
+	expect(existsSync(join(reportDir, "logs", "verify.log"))).toBe(false);
+	expect(existsSync(join(reportDir, "junit"))).toBe(false);
 	expect(seen).toHaveLength(1);
 	expect(seen[0]).toMatch(/^GET \/v1\/.*\/endpoint$/);
 }, 120_000);
@@ -388,7 +402,21 @@ describe("gate runs", () => {
 		expect(region.endpoints().map((e) => e.endpoint_name)).toEqual([
 			"someone-elses-endpoint",
 		]);
-		const names = mergedTestcases(reportDir).map((t) => t.attributes.name);
+		const testcases = mergedTestcases(reportDir);
+		const names = testcases.map((t) => t.attributes.name);
 		expect(names).toContain("GATE-INTERRUPTED run stopped by SIGINT");
+		expect(result.stdout).toContain("Verdict: INTERRUPTED by SIGINT");
+		// The signal came during verify, while probes was held: probes was
+		// stopped unreleased, so it sent nothing and has no line or testcase.
+		expect(result.stdout).not.toMatch(/^probes: /m);
+		expect(
+			testcases.filter((t) => t.attributes.classname?.startsWith("probes/")),
+		).toEqual([]);
+		const stages = readFileSync(join(reportDir, "requests.jsonl"), "utf8")
+			.trim()
+			.split("\n")
+			.map((line) => (JSON.parse(line) as { stage: string }).stage);
+		expect(stages).toContain("preflight");
+		expect(stages).not.toContain("probes");
 	}, 300_000);
 });

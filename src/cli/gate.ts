@@ -281,7 +281,6 @@ async function runStages(
 		rmSync(pactDir, { recursive: true, force: true });
 	}
 	Ledger.open(ledgerFile, runId);
-	output.out(`Run ${runId}: ledger ${ledgerFile}`);
 	// Release files of the held stages; removed when the run ends.
 	const releaseDir = mkdtempSync(join(tmpdir(), `maas-gate-${runId}-`));
 
@@ -379,6 +378,7 @@ async function runStages(
 		stage: string,
 		held?: RunningStage,
 	): Promise<void> => {
+		// The moment the stage may use the region: its start, or its release.
 		const startedAt = new Date();
 		const logFile = logFileOf(stage);
 		const started = held ?? spawnStage(stage);
@@ -390,6 +390,13 @@ async function runStages(
 		let problem: string | undefined;
 		try {
 			report = readStageReport(reportDir, stage);
+			if (report && result.heldMs > 0) {
+				// The stage's own clock ran while it was held; its time in
+				// the report is from its release to its end.
+				report.timestamp = startedAt.toISOString();
+				report.timeSeconds = (result.durationMs - result.heldMs) / 1000;
+				writeStageReport(reportDir, report);
+			}
 			problem = stageProblem(report, result, stageTimeoutMs, stopSignal);
 		} catch (error) {
 			// Replace the unreadable files with the gate's own testcase.
@@ -431,21 +438,26 @@ async function runStages(
 	// that needs no region runs at once. The stages that use the region are
 	// held, and take turns once the preflight has passed, so that at most 2
 	// of the run's endpoints are alive at once.
-	const freeStages = stages
-		.filter((stage) => STAGES_WITHOUT_REGION.has(stage))
-		.map((stage) => runStage(stage));
+	const freeStages: Array<Promise<void>> = [];
 	const regionStageNames = stages.filter(
 		(stage) => !STAGES_WITHOUT_REGION.has(stage),
 	);
 	const heldStages = new Map<string, RunningStage>();
-	for (const stage of regionStageNames) {
-		heldStages.set(
-			stage,
-			spawnStage(stage, join(releaseDir, `${stage}.release`)),
-		);
-	}
-
+	let startProblem: string | undefined;
 	try {
+		for (const stage of stages) {
+			if (!STAGES_WITHOUT_REGION.has(stage)) continue;
+			const finished = runStage(stage);
+			// Awaited below; until then a failure must not go unhandled.
+			finished.catch(() => undefined);
+			freeStages.push(finished);
+		}
+		for (const stage of regionStageNames) {
+			heldStages.set(
+				stage,
+				spawnStage(stage, join(releaseDir, `${stage}.release`)),
+			);
+		}
 		const checked = await preflight(client);
 		if (checked.warning) output.out(`Preflight: ${checked.warning}`);
 		else {
@@ -453,24 +465,32 @@ async function runStages(
 				`Preflight: ${checked.total} of ${checked.limit} endpoints in use`,
 			);
 		}
-		preflightPassed = true;
-		printInOrder();
 	} catch (error) {
+		startProblem =
+			heldStages.size < regionStageNames.length
+				? sentence(`could not start the stages: ${errorText(error)}`)
+				: describePreflightError(error, target.endpoint);
+	}
+	if (startProblem !== undefined || stopSignal) {
 		// Nothing was released, so no stage has used the region.
 		abandoned = true;
 		for (const stage of running) stage.stop();
-		await Promise.all([
+		await Promise.allSettled([
 			...freeStages,
 			...[...heldStages.values()].map((stage) => stage.result),
 		]);
 		clearReports(reportDir);
 		rmSync(ledgerFile, { force: true });
+		for (const stage of stages) rmSync(logFileOf(stage), { force: true });
 		process.off("SIGINT", onSignal);
 		process.off("SIGTERM", onSignal);
 		rmSync(releaseDir, { recursive: true, force: true });
-		output.err(describePreflightError(error, target.endpoint));
-		return 2;
+		if (startProblem !== undefined) output.err(startProblem);
+		return stopSignal ? (EXIT_BY_SIGNAL[stopSignal] ?? 1) : 2;
 	}
+	output.out(`Run ${runId}: ledger ${ledgerFile}`);
+	preflightPassed = true;
+	printInOrder();
 
 	try {
 		const regionStages = async () => {
@@ -576,6 +596,7 @@ async function runStages(
 			burnedNames: ledger.burnedNames(),
 			peakAlive: ledger.peakAlive(),
 		},
+		...(stopSignal ? { interruptedBy: stopSignal } : {}),
 	});
 	output.out("");
 	output.out(merged.summary.trimEnd());

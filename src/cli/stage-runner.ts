@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { redact } from "../redact.ts";
 import { stripAnsi } from "../report/xml.ts";
-import { releaseStage } from "../stage-release.ts";
+import { releaseStage, waitingMarkerOf } from "../stage-release.ts";
 
 /**
  * Runs one gate stage as a child process in its own process group:
@@ -64,6 +64,7 @@ export interface RunningStage {
 }
 
 const TAIL_LINES = 40;
+const MARKER_POLL_MS = 50;
 
 export function startStage(options: StageRunOptions): RunningStage {
 	const startedAt = Date.now();
@@ -129,8 +130,20 @@ export function startStage(options: StageRunOptions): RunningStage {
 	const releaseFile = options.releaseFile;
 	let releasedAt: number | undefined;
 	let ended = false;
+	let markerTimer: NodeJS.Timeout | undefined;
 	if (releaseFile === undefined) startTimeout();
-	else log(`gate: stage ${options.stage} held until ${releaseFile} exists`);
+	else {
+		log(`gate: stage ${options.stage} held until ${releaseFile} exists`);
+		// The stage creates the marker once it has loaded and waits.
+		const marker = waitingMarkerOf(releaseFile);
+		markerTimer = setInterval(() => {
+			if (!existsSync(marker)) return;
+			clearInterval(markerTimer);
+			log(
+				`gate: stage ${options.stage} loaded after ${Date.now() - startedAt} ms and waits for its release`,
+			);
+		}, MARKER_POLL_MS);
+	}
 
 	for (const stream of [child.stdout, child.stderr]) {
 		let pending = "";
@@ -156,6 +169,7 @@ export function startStage(options: StageRunOptions): RunningStage {
 		child.once("close", (code, signal) => {
 			ended = true;
 			clearTimeout(timeoutTimer);
+			clearInterval(markerTimer);
 			if (killTimer) clearTimeout(killTimer);
 			// Workers or grandchildren left in the group die with the stage.
 			killGroup("SIGKILL");
@@ -195,6 +209,7 @@ export function startStage(options: StageRunOptions): RunningStage {
 			if (releaseFile === undefined || releasedAt !== undefined) return;
 			if (ended || stopped) return;
 			releasedAt = Date.now();
+			clearInterval(markerTimer);
 			log(
 				`gate: stage ${options.stage} released after ${releasedAt - startedAt} ms`,
 			);

@@ -6,7 +6,7 @@ import {
 	writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { isAbsolute, join, resolve } from "node:path";
 import { parse } from "dotenv";
 import { afterAll, describe, expect, test, vi } from "vitest";
 import { ConfigError } from "../errors.ts";
@@ -359,6 +359,26 @@ describe("values", () => {
 				"MAAS_RUN_ID",
 			);
 		}
+	});
+
+	test("a held stage's settings: a process id and a release file", () => {
+		const held = load({
+			MAAS_STAGE_RELEASE_FILE: "held/probes.release",
+			MAAS_GATE_PID: "4242",
+		});
+		expect(held.gatePid).toBe(4242);
+		expect(isAbsolute(held.stageReleaseFile ?? "")).toBe(true);
+		expect(held.stageReleaseFile).toMatch(/held\/probes\.release$/);
+		for (const bad of ["0", "-1", "12a", "1.5"]) {
+			expect(configError(() => load({ MAAS_GATE_PID: bad })).variable).toBe(
+				"MAAS_GATE_PID",
+			);
+		}
+		const alone = configError(() =>
+			load({ MAAS_STAGE_RELEASE_FILE: "held/probes.release" }),
+		);
+		expect(alone.variable).toBe("MAAS_GATE_PID");
+		expect(alone.message).toContain("unset MAAS_STAGE_RELEASE_FILE");
 	});
 
 	test("MAAS_SOURCE is one of the documented sources", () => {

@@ -399,6 +399,13 @@ function buildConfig(lookup: Lookup, cwd: string): Config {
 		"unset it; the gate sets it for its stages",
 	);
 	const gatePid = gatePidText === undefined ? undefined : Number(gatePidText);
+	// A held stage without the gate's pid could wait for ever.
+	if (stageReleaseFile !== undefined && gatePid === undefined) {
+		throw new ConfigError(
+			"MAAS_GATE_PID",
+			"MAAS_STAGE_RELEASE_FILE is set but MAAS_GATE_PID is not; the gate sets both for a stage it holds, so unset MAAS_STAGE_RELEASE_FILE to run the stage by hand",
+		);
+	}
 	const pact = lookup.get("MAAS_PACT_DIR");
 	const pactDir =
 		pact === undefined

@@ -10,6 +10,7 @@ import {
 import { RequestLogFile, readRequestLog } from "../client/request-log.ts";
 import {
 	BudgetExhaustedError,
+	type BudgetSlot,
 	CHECK_PRIORITY,
 	EndpointBudget,
 	FIXTURE_PRIORITY,
@@ -69,25 +70,28 @@ describe("EndpointBudget", () => {
 		expect((await check).purpose).toBe("check");
 	});
 
-	test("waiting fixtures' creates are served before waiting checks'", async () => {
+	test("a fixture's create that queues later is served before a waiting check's", async () => {
 		const budget = new EndpointBudget(1);
 		const slot = await budget.acquire("first");
 		const order: string[] = [];
-		const waiting = [
-			budget.acquire("check-1", CHECK_PRIORITY),
-			budget.acquire("fixture-1", FIXTURE_PRIORITY),
-			budget.acquire("check-2", CHECK_PRIORITY),
-			budget.acquire("fixture-2", FIXTURE_PRIORITY),
-		].map((pending) =>
+		const record = (pending: Promise<BudgetSlot>) =>
 			pending.then((granted) => {
 				order.push(granted.purpose);
 				granted.release();
-			}),
-		);
-		// The checks' requests wait a turn before they queue.
+			});
+		const checks = [
+			record(budget.acquire("check-1", CHECK_PRIORITY)),
+			record(budget.acquire("check-2", CHECK_PRIORITY)),
+		];
+		// Both checks are queued before the fixtures ask.
 		await new Promise((resolve) => setImmediate(resolve));
+		await new Promise((resolve) => setImmediate(resolve));
+		const fixtures = [
+			record(budget.acquire("fixture-1", FIXTURE_PRIORITY)),
+			record(budget.acquire("fixture-2", FIXTURE_PRIORITY)),
+		];
 		slot.release();
-		await Promise.all(waiting);
+		await Promise.all([...checks, ...fixtures]);
 		expect(order).toEqual(["fixture-1", "fixture-2", "check-1", "check-2"]);
 	});
 

@@ -95,8 +95,8 @@ const liveLock = new SharedLock();
 
 /**
  * Runs `check` with the live endpoint, alive. `mode` "exclusive" is for a
- * check whose request may delete it: it runs alone, so a disappearance is
- * blamed on the right check. An endpoint found gone is replaced (up to
+ * check whose requests may delete the endpoint or change it: it runs alone,
+ * so a disappearance or a failure is blamed on the right check. An endpoint found gone is replaced (up to
  * MAX_LIVE_REPLACEMENTS times); one that cannot be made fails the check
  * with a PreconditionError.
  */

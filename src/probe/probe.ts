@@ -61,22 +61,21 @@ let loadingSpecFile: string | undefined;
  */
 export function probe(id: string, body: ProbeBody): void {
 	const requirement = requirementById(id);
-	const specFile = loadingSpecFile;
-	test.concurrent(`${id} ${requirement.title}`, ({ task }) => {
-		if (specFile) task.meta.specFile = specFile;
-		return withFlow(
-			`probe:${id}`,
-			() => runCheck(requirement, body, task),
-			"probes",
-		);
-	});
+	// Set at registration, so a check that never runs names its file too.
+	const options = loadingSpecFile
+		? { meta: { specFile: loadingSpecFile } }
+		: {};
+	test.concurrent(`${id} ${requirement.title}`, options, ({ task }) =>
+		withFlow(`probe:${id}`, () => runCheck(requirement, body, task), "probes"),
+	);
 }
 
 /**
  * Imports a spec file into the current test module, so that its checks run
- * side by side with those of the other spec files: vitest runs the files of
+ * side by side with those of the other spec files. vitest runs the files of
  * one worker one after another. `relativePath` (from the project root) is
- * what the report names as the checks' file.
+ * what the report names as the checks' file. A file that fails to load
+ * becomes one failing test named after it, and the other files still run.
  */
 export async function loadSpecFile(
 	path: string,
@@ -90,6 +89,17 @@ export async function loadSpecFile(
 	loadingSpecFile = relativePath;
 	try {
 		await import(pathToFileURL(path).href);
+	} catch (error) {
+		const reason = error instanceof Error ? error.message : String(error);
+		test(`PROBES-SPEC-FILE ${relativePath} failed to load`, {
+			meta: { specFile: relativePath, stage: "probes" },
+		}, () => {
+			throw new Error(
+				redact(
+					`${relativePath} failed to load, so none of its checks ran: ${reason}`,
+				),
+			);
+		});
 	} finally {
 		loadingSpecFile = undefined;
 	}

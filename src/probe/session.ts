@@ -23,7 +23,7 @@ import { type Config, loadConfig } from "../config/index.ts";
 import { ConfigError, SafetyError } from "../errors.ts";
 import { debug } from "../log.ts";
 import { registerSecret } from "../redact.ts";
-import { waitForRelease } from "../stage-release.ts";
+import { stageReleaseOf, waitForRelease } from "../stage-release.ts";
 import { type BudgetSlot, CHECK_PRIORITY, EndpointBudget } from "./budget.ts";
 import { Ledger } from "./ledger.ts";
 import "./provided-context.ts";
@@ -617,9 +617,8 @@ async function openSession(): Promise<ProbeSession> {
 	const config = loadConfig();
 	// A stage the gate started ahead of its turn waits here, before its
 	// first request, until the gate lets it go.
-	if (config.stageReleaseFile !== undefined) {
-		await waitForRelease(config.stageReleaseFile, config.gatePid);
-	}
+	const release = stageReleaseOf(config);
+	if (release) await waitForRelease(release);
 	if (config.endpoint === undefined) {
 		throw new ConfigError(
 			"MAAS_ENDPOINT",

@@ -2,8 +2,8 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { stageTimeoutFor } from "../cli/stage-timeout.ts";
 import { startStage } from "../cli/stage-runner.ts";
+import { stageTimeoutFor } from "../cli/stage-timeout.ts";
 import { REQUEST_LOG_FILE, readRequestLog } from "../client/request-log.ts";
 import {
 	loadConfig,
@@ -73,9 +73,7 @@ afterAll(async () => {
 describe("probes stage", () => {
 	test("passes on the conformant region", () => {
 		expect(exitCode).toBe(0);
-		expect(report?.testcases.filter((t) => t.outcome !== "passed")).toEqual(
-			[],
-		);
+		expect(report?.testcases.filter((t) => t.outcome !== "passed")).toEqual([]);
 	});
 
 	test("names each check's own spec file as its classname", () => {

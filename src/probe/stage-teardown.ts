@@ -6,12 +6,14 @@
  * afterwards is the backstop.
  */
 
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { MaasClient } from "../client/index.ts";
 import { withFlow } from "../client/request-flow.ts";
 import { type Config, loadConfig } from "../config/index.ts";
 import { redact } from "../redact.ts";
+import { type StageRelease, stageReleaseOf } from "../stage-release.ts";
 import { Ledger } from "./ledger.ts";
 import "./provided-context.ts";
 import { randomRunId } from "./run-id.ts";
@@ -24,6 +26,7 @@ interface Settled {
 
 export default function setup(project: TestProject): () => Promise<void> {
 	let settled: Settled | undefined;
+	let release: StageRelease | undefined;
 	try {
 		const config = loadConfig();
 		const runId = config.runId ?? randomRunId();
@@ -32,12 +35,16 @@ export default function setup(project: TestProject): () => Promise<void> {
 		project.provide("maasRunId", runId);
 		project.provide("maasLedgerFile", ledgerFile);
 		settled = { config, runId, ledgerFile };
+		release = stageReleaseOf(config);
 	} catch {
 		// The checks report the configuration error themselves.
 	}
 	return async () => {
 		// After every check: a stage of its own in the run's request log.
 		const done = settled;
+		// A stage the gate never released has sent nothing; the gate may
+		// still be using the run's endpoints elsewhere, or cleans up itself.
+		if (release && !existsSync(release.file)) return;
 		if (done) {
 			await withFlow(
 				"probes-teardown",

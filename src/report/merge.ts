@@ -35,6 +35,8 @@ export interface MergeOptions {
 	target?: string;
 	/** Name of the `<testsuites>` element. */
 	name?: string;
+	/** The signal that stopped the run before all its checks ran. */
+	interruptedBy?: string;
 }
 
 export interface MergeResult {
@@ -68,6 +70,7 @@ export function mergeReports(options: MergeOptions): MergeResult {
 		reportPath: junitPath,
 		...(options.endpoints ? { endpoints: options.endpoints } : {}),
 		...(options.target ? { target: options.target } : {}),
+		...(options.interruptedBy ? { interruptedBy: options.interruptedBy } : {}),
 	});
 	writeFileSync(summaryPath, summary);
 	return {

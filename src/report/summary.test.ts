@@ -99,4 +99,18 @@ describe("formatSummary", () => {
 			"probes: 0 passed, 0 failed, 1 skipped",
 		);
 	});
+
+	test("an interrupted run is neither conforming nor failing", () => {
+		const stopped = formatSummary({
+			stages: [
+				stage("probes", [testcase("A", "passed")]),
+				stage("gate", [testcase("GATE-INTERRUPTED run stopped", "error")]),
+			],
+			reportPath: "r",
+			interruptedBy: "SIGINT",
+		});
+		expect(stopped.trimEnd().split("\n").at(-1)).toBe(
+			"Verdict: INTERRUPTED by SIGINT before all checks ran (1 passed, 1 failed or stopped, of 2)",
+		);
+	});
 });

@@ -27,6 +27,8 @@ export interface SummaryInput {
 	endpoints?: EndpointUsage;
 	/** Base URL of the region under test, when known. */
 	target?: string;
+	/** The signal that stopped the run before all its checks ran. */
+	interruptedBy?: string;
 }
 
 export type Verdict = "conforms" | "does-not-conform";
@@ -124,7 +126,12 @@ export function formatSummary(input: SummaryInput): string {
 	const failedCount = totals.failures + totals.errors;
 	const skippedNote =
 		totals.skipped > 0 ? `, ${totals.skipped} skipped (not checked)` : "";
-	if (verdictOf(input.stages) === "conforms") {
+	if (input.interruptedBy) {
+		// Checks that never ran cannot make a verdict either way.
+		lines.push(
+			`Verdict: INTERRUPTED by ${input.interruptedBy} before all checks ran (${totals.passed} passed, ${failedCount} failed or stopped, of ${totals.tests})`,
+		);
+	} else if (verdictOf(input.stages) === "conforms") {
 		lines.push(
 			`Verdict: CONFORMS (${totals.passed} checks passed${skippedNote})`,
 		);
