@@ -1,27 +1,84 @@
 /** Help texts of `maas-conformance` and its subcommands. */
 
-const CONFIG_FLAG_HELP = `Configuration flags (each wins over the variable of the same name in the
-environment or the .env file):
-  --endpoint URL            MAAS_ENDPOINT: base URL of the region (https; http
-                            only on loopback). Unset: the embedded mock region.
-  --project-id ID           MAAS_PROJECT_ID: project ID in the API paths
-  --auth-token TOKEN        MAAS_AUTH_TOKEN: IAM token sent as X-Auth-Token
-  --iam-endpoint URL        MAAS_IAM_ENDPOINT: IAM base URL for a password login
-  --iam-user NAME           MAAS_IAM_USER
-  --iam-password PASSWORD   MAAS_IAM_PASSWORD
-  --iam-domain NAME         MAAS_IAM_DOMAIN: account (domain) name
-  --iam-project NAME        MAAS_IAM_PROJECT: project to scope the token to
-                            (default: the region)
-  --iam-project-id ID       MAAS_IAM_PROJECT_ID: scope by project ID instead
-  --region NAME             MAAS_REGION (default ap-southeast-1)
-  --name-prefix PREFIX      MAAS_NAME_PREFIX: prefix of the endpoint names the
-                            run creates (default conformance-)
-  --source SOURCE           MAAS_SOURCE: custom_from_maas (default) or
-                            custom_from_modelarts_v2
-  --model-name NAME         MAAS_MODEL_NAME: model of the endpoints created
-  --request-timeout-ms N    MAAS_REQUEST_TIMEOUT_MS: per request (default 30000)
-  --report-dir DIR          MAAS_REPORT_DIR: where reports go (default reports)
-Flags take "--flag value" or "--flag=value".`;
+/** Help lines of each configuration flag, keyed by flag name. */
+const CONFIG_FLAG_LINES: ReadonlyArray<readonly [string, string]> = [
+	[
+		"endpoint",
+		`  --endpoint URL            MAAS_ENDPOINT: base URL of the region (https; http
+                            only on loopback).`,
+	],
+	[
+		"project-id",
+		"  --project-id ID           MAAS_PROJECT_ID: project ID in the API paths",
+	],
+	[
+		"auth-token",
+		"  --auth-token TOKEN        MAAS_AUTH_TOKEN: IAM token sent as X-Auth-Token",
+	],
+	[
+		"iam-endpoint",
+		"  --iam-endpoint URL        MAAS_IAM_ENDPOINT: IAM base URL for a password login",
+	],
+	["iam-user", "  --iam-user NAME           MAAS_IAM_USER"],
+	["iam-password", "  --iam-password PASSWORD   MAAS_IAM_PASSWORD"],
+	[
+		"iam-domain",
+		"  --iam-domain NAME         MAAS_IAM_DOMAIN: account (domain) name",
+	],
+	[
+		"iam-project",
+		`  --iam-project NAME        MAAS_IAM_PROJECT: project to scope the token to
+                            (default: the region)`,
+	],
+	[
+		"iam-project-id",
+		"  --iam-project-id ID       MAAS_IAM_PROJECT_ID: scope by project ID instead",
+	],
+	[
+		"region",
+		"  --region NAME             MAAS_REGION (default ap-southeast-1)",
+	],
+	[
+		"name-prefix",
+		`  --name-prefix PREFIX      MAAS_NAME_PREFIX: prefix of the endpoint names the
+                            run creates (default conformance-)`,
+	],
+	[
+		"source",
+		`  --source SOURCE           MAAS_SOURCE: custom_from_maas (default) or
+                            custom_from_modelarts_v2`,
+	],
+	[
+		"model-name",
+		"  --model-name NAME         MAAS_MODEL_NAME: model of the endpoints created",
+	],
+	[
+		"request-timeout-ms",
+		"  --request-timeout-ms N    MAAS_REQUEST_TIMEOUT_MS: per request (default 30000)",
+	],
+	[
+		"report-dir",
+		"  --report-dir DIR          MAAS_REPORT_DIR: where reports go (default reports)",
+	],
+];
+
+/**
+ * Returns the help of the configuration flags, without those in `unused`;
+ * `endpointUnset` says what an unset MAAS_ENDPOINT means for the command.
+ */
+function configFlagHelp(endpointUnset: string, unused: string[] = []): string {
+	const lines = CONFIG_FLAG_LINES.filter(
+		([flag]) => !unused.includes(flag),
+	).map(([flag, text]) =>
+		flag === "endpoint" ? `${text} ${endpointUnset}` : text,
+	);
+	return [
+		"Configuration flags (each wins over the variable of the same name in the",
+		"environment or the .env file):",
+		...lines,
+		'Flags take "--flag value" or "--flag=value".',
+	].join("\n");
+}
 
 export const MAIN_USAGE = `Usage: maas-conformance <command> [flags]
 
@@ -51,7 +108,7 @@ endpoint the run created, and writes reports/junit.xml and reports/summary.txt.
                           from 2 to 30 minutes)
   --help                  show this text
 
-${CONFIG_FLAG_HELP}`;
+${configFlagHelp("Unset: the embedded\n                            mock region.")}`;
 
 export const MOCK_REGION_USAGE = `Usage: maas-conformance mock-region [flags]
 
@@ -85,7 +142,7 @@ and never any other endpoint. Exit 0, or 1 if a delete failed.
   --delete    delete the endpoints listed
   --help      show this text
 
-${CONFIG_FLAG_HELP}`;
+${configFlagHelp("Required: the region\n                            to sweep.", ["source", "model-name"])}`;
 
 export const USAGES: Readonly<Record<string, string>> = Object.freeze({
 	gate: GATE_USAGE,
