@@ -136,7 +136,11 @@ export class QuotaError extends MaasError {
 	constructor(needed: number, free: number, limit: number, total: number) {
 		super(
 			"MAAS_QUOTA_INSUFFICIENT",
-			`the run needs ${needed} free endpoint slots but the account has ${free} (quantity_limit ${limit}, total ${total}); delete unused endpoints or run "maas-conformance sweep --delete"`,
+			`the run needs ${needed} free endpoint slots but the account has ${free} (quantity_limit ${limit}, total ${total}); ${
+				limit < needed
+					? `the quota itself is below ${needed}, so ask for a larger endpoint quota`
+					: 'delete unused endpoints or run "maas-conformance sweep --delete"'
+			}`,
 		);
 		this.needed = needed;
 		this.free = free;

@@ -8,6 +8,7 @@ import {
 	releaseStage,
 	waitForRelease,
 	waitingMarkerOf,
+	whenProcessEnds,
 } from "./stage-release.ts";
 
 const dirs: string[] = [];
@@ -55,6 +56,16 @@ describe("held stages", () => {
 		await expect(
 			waitForRelease({ file, gatePid: process.pid }),
 		).resolves.toBeUndefined();
+	});
+
+	test("whenProcessEnds calls back once the process has exited", async () => {
+		const pid = await exitedPid();
+		await new Promise<void>((resolve) => whenProcessEnds(pid, resolve, 10));
+		let calls = 0;
+		const stop = whenProcessEnds(process.pid, () => calls++, 10);
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		stop();
+		expect(calls).toBe(0);
 	});
 
 	test("the wait fails when the gate has exited, naming its pid", async () => {

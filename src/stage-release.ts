@@ -68,6 +68,25 @@ export async function waitForRelease({
 	}
 }
 
+/**
+ * Calls `onGone` once the process `pid` has exited, checking every
+ * `intervalMs`. The check does not keep the process alive; the returned
+ * function stops it.
+ */
+export function whenProcessEnds(
+	pid: number,
+	onGone: () => void,
+	intervalMs = 1000,
+): () => void {
+	const timer = setInterval(() => {
+		if (isRunning(pid)) return;
+		clearInterval(timer);
+		onGone();
+	}, intervalMs);
+	timer.unref();
+	return () => clearInterval(timer);
+}
+
 function isRunning(pid: number): boolean {
 	try {
 		process.kill(pid, 0);

@@ -26,6 +26,7 @@ import { createInterface } from "node:readline";
 import { MaasClient } from "../../src/client/index.ts";
 import { loadConfig } from "../../src/config/index.ts";
 import { Ledger } from "../../src/probe/ledger.ts";
+import { whenProcessEnds } from "../../src/stage-release.ts";
 import { PROVIDER } from "./contract.ts";
 import { readPactFile, withOnlyInteraction } from "./pact-file.ts";
 import {
@@ -130,6 +131,18 @@ lines.on("close", () => {
 	rmSync(workDir, { recursive: true, force: true });
 	process.kill(process.pid, "SIGKILL");
 });
+// A gate killed outright leaves this process's parent waiting on it, so
+// the process ends itself once the gate is gone.
+const gatePid = loadConfig().gatePid;
+if (gatePid !== undefined) {
+	whenProcessEnds(gatePid, () => {
+		process.stderr.write(
+			`the gate (process ${gatePid}) has exited; this verification process ends\n`,
+		);
+		rmSync(workDir, { recursive: true, force: true });
+		process.kill(process.pid, "SIGKILL");
+	});
+}
 process.stdout.write(readyLine(marker));
 
 async function prepare(): Promise<Target> {

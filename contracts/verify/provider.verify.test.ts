@@ -94,6 +94,8 @@ afterAll(async () => {
 		await runner?.close();
 		await client?.close();
 		await target?.close();
+		// Processes started early that no runner took (a failed setup).
+		await Promise.all(takeEarlyProcesses().map((early) => early.kill()));
 	}
 });
 

@@ -1,4 +1,10 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import {
+	existsSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+} from "node:fs";
 import { createServer as createHttpServer } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -164,14 +170,26 @@ describe("gate exits 2 when it cannot start", () => {
 	}, 120_000);
 });
 
-test("held stages send nothing while the preflight is under way", async () => {
-	// The preflight's list is answered only once both held stages have
-	// loaded and wait (their logs say so), with too little free quota, so
-	// the gate never releases them. Anything else the server is sent would
-	// be a stage that did not wait.
-	const reportDir = tempDir();
+interface PreflightRegion {
+	url: string;
+	/** Requests received, as "METHOD path". */
+	seen: string[];
+	/** Resolves once both held stages have loaded and wait for their release. */
+	bothWaiting: Promise<boolean>;
+}
+
+/**
+ * A region that answers only lists, with `listBody`: the first (the
+ * preflight's) once both held stages' logs say they wait (or after 60 s),
+ * and `extraDelayMs` later. Every other request gets 500: it would be a
+ * stage that did not wait for its release.
+ */
+async function preflightRegion(
+	reportDir: string,
+	listBody: Record<string, unknown>,
+	extraDelayMs = 0,
+): Promise<PreflightRegion> {
 	const seen: string[] = [];
-	let bothWaited = false;
 	const waited = (stage: string) => {
 		try {
 			return readFileSync(
@@ -182,21 +200,32 @@ test("held stages send nothing while the preflight is under way", async () => {
 			return false;
 		}
 	};
+	let reportWaiting: (waiting: boolean) => void = () => {};
+	const bothWaiting = new Promise<boolean>((resolve) => {
+		reportWaiting = resolve;
+	});
 	const server = createHttpServer(async (request, response) => {
 		seen.push(`${request.method} ${request.url}`);
-		if (seen.length > 1) {
+		const list = () =>
+			response
+				.writeHead(200, { "content-type": "application/json" })
+				.end(JSON.stringify(listBody));
+		if (request.method !== "GET") {
 			response.writeHead(500).end();
 			return;
 		}
-		for (let polls = 0; polls < 1200 && !bothWaited; polls++) {
-			bothWaited = waited("verify") && waited("probes");
+		if (seen.length > 1) {
+			list();
+			return;
+		}
+		let both = false;
+		for (let polls = 0; polls < 1200 && !both; polls++) {
+			both = waited("verify") && waited("probes");
 			await new Promise((resolve) => setTimeout(resolve, 50));
 		}
-		response
-			.writeHead(200, { "content-type": "application/json" })
-			.end(
-				JSON.stringify({ total: 9, count: 9, quantity_limit: 10, items: [] }),
-			);
+		reportWaiting(both);
+		await new Promise((resolve) => setTimeout(resolve, extraDelayMs));
+		list();
 	});
 	await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
 	cleanups.push(
@@ -204,24 +233,107 @@ test("held stages send nothing while the preflight is under way", async () => {
 	);
 	const address = server.address();
 	if (!address || typeof address === "string") throw new Error("no port");
-	const result = await runCli(
-		["gate"],
-		baseEnvironment({
-			MAAS_ENDPOINT: `http://127.0.0.1:${address.port}`,
-			MAAS_PROJECT_ID: "0123456789abcdef0123456789abcdef",
-			MAAS_AUTH_TOKEN: "held-stage-test-token",
-			MAAS_REPORT_DIR: reportDir,
-		}),
-	);
-	expect(bothWaited).toBe(true);
-	expect(result.code).toBe(2);
-	expect(expectOneSentence(result.stderr)).toContain("free endpoint slots");
-	// The stopped stages leave no log, report or ledger behind.
-	expect(existsSync(join(reportDir, "logs", "verify.log"))).toBe(false);
-	expect(existsSync(join(reportDir, "junit"))).toBe(false);
-	expect(seen).toHaveLength(1);
-	expect(seen[0]).toMatch(/^GET \/v1\/.*\/endpoint$/);
-}, 120_000);
+	return { url: `http://127.0.0.1:${address.port}`, seen, bothWaiting };
+}
+
+/** Pids of this machine's processes whose environment contains `text` (Linux /proc). */
+function processesWith(text: string): number[] {
+	const found: number[] = [];
+	for (const name of readdirSync("/proc")) {
+		if (!/^\d+$/.test(name)) continue;
+		try {
+			if (readFileSync(`/proc/${name}/environ`, "utf8").includes(text)) {
+				found.push(Number(name));
+			}
+		} catch {
+			// Gone, or not ours to read.
+		}
+	}
+	return found;
+}
+
+function preflightEnv(region: PreflightRegion, reportDir: string) {
+	return baseEnvironment({
+		MAAS_ENDPOINT: region.url,
+		MAAS_PROJECT_ID: "0123456789abcdef0123456789abcdef",
+		MAAS_AUTH_TOKEN: "held-stage-test-token",
+		MAAS_REPORT_DIR: reportDir,
+	});
+}
+
+describe("held stages", () => {
+	test("send nothing while the preflight is under way", async () => {
+		// Too little free quota, so the gate never releases the stages.
+		const reportDir = tempDir();
+		const region = await preflightRegion(reportDir, {
+			total: 9,
+			count: 9,
+			quantity_limit: 10,
+			items: [],
+		});
+		const result = await runCli(["gate"], preflightEnv(region, reportDir));
+		expect(await region.bothWaiting).toBe(true);
+		expect(result.code).toBe(2);
+		expect(expectOneSentence(result.stderr)).toContain("free endpoint slots");
+		// The stopped stages leave no log, report or ledger behind.
+		expect(existsSync(join(reportDir, "logs", "verify.log"))).toBe(false);
+		expect(existsSync(join(reportDir, "junit"))).toBe(false);
+		expect(region.seen).toHaveLength(1);
+		expect(region.seen[0]).toMatch(/^GET \/v1\/.*\/endpoint$/);
+	}, 120_000);
+
+	test("a gate killed outright leaves no stage process behind", async () => {
+		const reportDir = tempDir();
+		const region = await preflightRegion(
+			reportDir,
+			{ total: 0, count: 0, quantity_limit: 10, items: [] },
+			60_000,
+		);
+		const run = startCli(["gate"], preflightEnv(region, reportDir));
+		expect(await region.bothWaiting).toBe(true);
+		run.child.kill("SIGKILL");
+		await run.result;
+		// Every process of the run has the report folder in its environment.
+		let left = processesWith(reportDir);
+		for (let polls = 0; polls < 300 && left.length > 0; polls++) {
+			await new Promise((resolve) => setTimeout(resolve, 100));
+			left = processesWith(reportDir);
+		}
+		expect(left).toEqual([]);
+		expect(region.seen).toHaveLength(1);
+	}, 120_000);
+
+	test("SIGINT during the preflight: exit 130, none released", async () => {
+		const reportDir = tempDir();
+		const region = await preflightRegion(
+			reportDir,
+			{ total: 0, count: 0, quantity_limit: 10, items: [] },
+			1500,
+		);
+		const run = startCli(["gate"], preflightEnv(region, reportDir));
+		expect(await region.bothWaiting).toBe(true);
+		run.child.kill("SIGINT");
+		const result = await run.result;
+		expect(result.code).toBe(130);
+		expect(result.stderr).toContain(
+			"SIGINT: stopping the stages before they use the region.",
+		);
+		expect(result.stdout).toContain("Verdict: INTERRUPTED by SIGINT");
+		const testcases = mergedTestcases(reportDir);
+		expect(testcases.map((t) => t.attributes.name)).toContain(
+			"GATE-INTERRUPTED run stopped by SIGINT",
+		);
+		expect(
+			testcases.filter((t) =>
+				/^(verify|probes)\//.test(t.attributes.classname ?? ""),
+			),
+		).toEqual([]);
+		// The preflight's list and nothing else: the ledger is empty, so the
+		// cleanup has nothing to look for.
+		expect(region.seen).toHaveLength(1);
+		expect(region.seen[0]).toMatch(/^GET \/v1\/.*\/endpoint$/);
+	}, 120_000);
+});
 
 describe("command line", () => {
 	test("an unknown flag exits 2 with one sentence and the usage", async () => {

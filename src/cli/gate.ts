@@ -307,6 +307,9 @@ async function runStages(
 	let stopSignal: NodeJS.Signals | undefined;
 	const running = new Set<RunningStage>();
 	let cleaningUp = false;
+	// Until the preflight has passed no stage is released, so nothing of
+	// the run exists in the region yet.
+	let released = false;
 	let stopSignalAt = 0;
 	const onSignal = (signal: NodeJS.Signals) => {
 		// One Ctrl-C often arrives twice: from the terminal to the whole
@@ -324,7 +327,9 @@ async function runStages(
 		stopSignal = signal;
 		stopSignalAt = Date.now();
 		output.err(
-			`${signal}: stopping${cleaningUp ? "" : " the running stages"}, then deleting the run's endpoints.`,
+			released
+				? `${signal}: stopping${cleaningUp ? "" : " the running stages"}, then deleting the run's endpoints.`
+				: `${signal}: stopping the stages before they use the region.`,
 		);
 		for (const stage of running) stage.stop();
 	};
@@ -471,7 +476,7 @@ async function runStages(
 				? sentence(`could not start the stages: ${errorText(error)}`)
 				: describePreflightError(error, target.endpoint);
 	}
-	if (startProblem !== undefined || stopSignal) {
+	if (startProblem !== undefined) {
 		// Nothing was released, so no stage has used the region.
 		abandoned = true;
 		for (const stage of running) stage.stop();
@@ -489,6 +494,9 @@ async function runStages(
 		return stopSignal ? (EXIT_BY_SIGNAL[stopSignal] ?? 1) : 2;
 	}
 	output.out(`Run ${runId}: ledger ${ledgerFile}`);
+	// After a signal during the preflight nothing is released: the stages
+	// below are stopped, and the report says the run was interrupted.
+	released = !stopSignal;
 	preflightPassed = true;
 	printInOrder();
 
@@ -529,8 +537,10 @@ async function runStages(
 				cleanupRun({
 					client,
 					ledger,
+					// Creates may still land after a stage was stopped; nothing
+					// can when no stage was released.
 					settleMs:
-						stopSignal || anyStageBroken
+						released && (stopSignal || anyStageBroken)
 							? Math.min(2000, config.requestTimeoutMs)
 							: 0,
 				}),

@@ -64,7 +64,7 @@ const CONFIG_FLAG_LINES: ReadonlyArray<readonly [string, string]> = [
 
 /**
  * Returns the help of the configuration flags, without those in `unused`;
- * `endpointUnset` says what an unset MAAS_ENDPOINT means for the command.
+ * `endpointUnset` is what an unset MAAS_ENDPOINT means for the command.
  */
 function configFlagHelp(endpointUnset: string, unused: string[] = []): string {
 	const lines = CONFIG_FLAG_LINES.filter(

@@ -64,6 +64,12 @@ export function toChildEnvironment(
 	set("MAAS_PACT_DIR", config.pactDir);
 	set("MAAS_RUN_ID", config.runId);
 	set("MAAS_LEDGER_FILE", config.ledgerFile);
+	// A process of a held stage ends itself when the gate is gone. The
+	// release file is not passed on, so a child never waits for it.
+	set(
+		"MAAS_GATE_PID",
+		config.gatePid === undefined ? undefined : String(config.gatePid),
+	);
 	out.MAAS_ENV_FILE = NO_ENV_FILE;
 	out.PACT_DO_NOT_TRACK = "true";
 	return { ...out, ...extra };

@@ -378,7 +378,7 @@ describe("values", () => {
 			load({ MAAS_STAGE_RELEASE_FILE: "held/probes.release" }),
 		);
 		expect(alone.variable).toBe("MAAS_GATE_PID");
-		expect(alone.message).toContain("unset MAAS_STAGE_RELEASE_FILE");
+		expect(alone.message).toContain("so unset MAAS_STAGE_RELEASE_FILE");
 	});
 
 	test("MAAS_SOURCE is one of the documented sources", () => {

@@ -403,7 +403,7 @@ function buildConfig(lookup: Lookup, cwd: string): Config {
 	if (stageReleaseFile !== undefined && gatePid === undefined) {
 		throw new ConfigError(
 			"MAAS_GATE_PID",
-			"MAAS_STAGE_RELEASE_FILE is set but MAAS_GATE_PID is not; the gate sets both for a stage it holds, so unset MAAS_STAGE_RELEASE_FILE to run the stage by hand",
+			"MAAS_STAGE_RELEASE_FILE is set but MAAS_GATE_PID is not; only the gate sets them, for the stages it holds, so unset MAAS_STAGE_RELEASE_FILE",
 		);
 	}
 	const pact = lookup.get("MAAS_PACT_DIR");
