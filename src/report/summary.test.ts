@@ -100,6 +100,26 @@ describe("formatSummary", () => {
 		);
 	});
 
+	test("a first line ending in a colon gets its reason", () => {
+		const text = formatSummary({
+			stages: [
+				stage("verify", [
+					testcase(
+						"DELETE-204-EMPTY delete an existing endpoint",
+						"failed",
+						{ requirement: "DELETE-204-EMPTY" },
+						'provider verification of "delete an existing endpoint" failed:\n  status 200, expected 204\n  more',
+					),
+				]),
+			],
+			reportPath: "r",
+		});
+		expect(text).toContain(
+			'  DELETE-204-EMPTY [verify] provider verification of "delete an existing endpoint" failed: status 200, expected 204\n',
+		);
+		expect(text).not.toContain("more");
+	});
+
 	test("an interrupted run is neither conforming nor failing", () => {
 		const stopped = formatSummary({
 			stages: [

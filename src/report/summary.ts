@@ -54,12 +54,20 @@ export function requirementOf(testcase: TestCaseReport): string {
 	return testcase.properties.requirement ?? testcase.name.split(/\s+/)[0] ?? "";
 }
 
+/**
+ * Returns the first non-empty line of `text`. A line that ends in a colon
+ * only introduces the reason, so the next line is added to it.
+ */
 function firstLine(text: string | undefined): string {
-	const line = cleanText(text ?? "")
+	const parts = cleanText(text ?? "")
 		.split("\n")
 		.map((part) => part.trim())
-		.find((part) => part.length > 0);
-	return line ?? "(no message)";
+		.filter((part) => part.length > 0);
+	const [first, second] = parts;
+	if (first === undefined) return "(no message)";
+	return first.endsWith(":") && second !== undefined
+		? `${first} ${second}`
+		: first;
 }
 
 export function formatSummary(input: SummaryInput): string {
