@@ -59,7 +59,7 @@ export default defineConfig({
 					fileParallelism: false,
 					isolate: false,
 					maxWorkers: 1,
-					// Every check may start at once; they queue on the fixtures and
+					// Every check may start at once. They queue on the fixtures and
 					// the endpoint budget, not on vitest's default limit of 5.
 					maxConcurrency: 64,
 					// A stage the gate holds waits here for its release.

@@ -33,7 +33,7 @@ async function exitedPid(): Promise<number> {
 }
 
 describe("held stages", () => {
-	test("the wait ends only once the release file exists", async () => {
+	test("wait ends once the file exists", async () => {
 		const file = releaseFile();
 		let released = false;
 		const waiting = waitForRelease({ file, gatePid: process.pid }).then(() => {
@@ -42,7 +42,7 @@ describe("held stages", () => {
 		// Several polls go by without the file.
 		await new Promise((resolve) => setTimeout(resolve, 60));
 		expect(released).toBe(false);
-		// The marker tells the gate that the stage has loaded and waits.
+		// The marker shows the gate that the stage has loaded and waits.
 		expect(existsSync(waitingMarkerOf(file))).toBe(true);
 		releaseStage(file);
 		expect(existsSync(file)).toBe(true);
@@ -50,7 +50,7 @@ describe("held stages", () => {
 		expect(released).toBe(true);
 	});
 
-	test("a file released before the wait starts ends it at once", async () => {
+	test("earlier release ends the wait at once", async () => {
 		const file = releaseFile();
 		releaseStage(file);
 		await expect(
@@ -58,7 +58,7 @@ describe("held stages", () => {
 		).resolves.toBeUndefined();
 	});
 
-	test("whenProcessEnds calls back once the process has exited", async () => {
+	test("whenProcessEnds fires after the exit", async () => {
 		const pid = await exitedPid();
 		await new Promise<void>((resolve) => whenProcessEnds(pid, resolve, 10));
 		let calls = 0;
@@ -68,7 +68,7 @@ describe("held stages", () => {
 		expect(calls).toBe(0);
 	});
 
-	test("the wait fails when the gate has exited, naming its pid", async () => {
+	test("wait fails once the gate exits", async () => {
 		const file = releaseFile();
 		const pid = await exitedPid();
 		const error = await waitForRelease({ file, gatePid: pid }).catch(

@@ -55,7 +55,7 @@ export async function waitForRelease({
 		mkdirSync(dirname(file), { recursive: true });
 		writeFileSync(waitingMarkerOf(file), "");
 	} catch {
-		// The marker only tells the gate that the stage has loaded; the
+		// The marker only shows the gate that the stage has loaded, and the
 		// release works without it.
 	}
 	while (!existsSync(file)) {
@@ -70,8 +70,8 @@ export async function waitForRelease({
 
 /**
  * Calls `onGone` once the process `pid` has exited, checking every
- * `intervalMs`. The check does not keep the process alive; the returned
- * function stops it.
+ * `intervalMs`. The check does not keep the process alive. The returned
+ * function stops the check.
  */
 export function whenProcessEnds(
 	pid: number,

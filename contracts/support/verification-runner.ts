@@ -13,7 +13,7 @@
  *   runner's construction. Once it is spent, the interactions in progress
  *   are stopped, and every later one fails at once, naming the budget and
  *   how many requests timed out;
- * - once a process could not start, no other is started; lanes without a
+ * - once a process could not start, no other is started. Lanes without a
  *   process retire, and when none is left the remaining interactions fail
  *   at once with that reason.
  *

@@ -155,7 +155,7 @@ describe("gate exits 2 when it cannot start", () => {
 		const result = await runCli(["gate"], envFor(region, reportDir));
 		expect(result.code).toBe(2);
 		expect(expectOneSentence(result.stderr)).toContain("free endpoint slots");
-		// The stages had started, held; they were stopped unreleased, so the
+		// The stages had started, held. They were stopped unreleased, so the
 		// region saw the preflight's list only and no stage reported.
 		expect(
 			region
@@ -179,9 +179,9 @@ interface PreflightRegion {
 }
 
 /**
- * A region that answers only lists, with `listBody`: the first (the
- * preflight's) once both held stages' logs say they wait (or after 60 s),
- * and `extraDelayMs` later. Every other request gets 500: it would be a
+ * A region that responds only to lists, with `listBody`. It sends the first
+ * (the preflight's) `extraDelayMs` after both held stages' logs show that
+ * they wait, or after 60 s. Every other request gets 500: it would be a
  * stage that did not wait for its release.
  */
 async function preflightRegion(
@@ -261,6 +261,23 @@ function preflightEnv(region: PreflightRegion, reportDir: string) {
 	});
 }
 
+/**
+ * Starts the gate against a preflightRegion with free quota, which responds
+ * to the preflight `extraDelayMs` after both held stages wait, and returns
+ * once they do.
+ */
+async function gateWithHeldStages(extraDelayMs: number) {
+	const reportDir = tempDir();
+	const region = await preflightRegion(
+		reportDir,
+		{ total: 0, count: 0, quantity_limit: 10, items: [] },
+		extraDelayMs,
+	);
+	const run = startCli(["gate"], preflightEnv(region, reportDir));
+	expect(await region.bothWaiting).toBe(true);
+	return { reportDir, region, run };
+}
+
 describe("held stages", () => {
 	test("send nothing while the preflight is under way", async () => {
 		// Too little free quota, so the gate never releases the stages.
@@ -283,14 +300,7 @@ describe("held stages", () => {
 	}, 120_000);
 
 	test("a gate killed outright leaves no stage process behind", async () => {
-		const reportDir = tempDir();
-		const region = await preflightRegion(
-			reportDir,
-			{ total: 0, count: 0, quantity_limit: 10, items: [] },
-			60_000,
-		);
-		const run = startCli(["gate"], preflightEnv(region, reportDir));
-		expect(await region.bothWaiting).toBe(true);
+		const { reportDir, region, run } = await gateWithHeldStages(60_000);
 		run.child.kill("SIGKILL");
 		await run.result;
 		// Every process of the run has the report folder in its environment.
@@ -304,14 +314,7 @@ describe("held stages", () => {
 	}, 120_000);
 
 	test("SIGINT during the preflight: exit 130, none released", async () => {
-		const reportDir = tempDir();
-		const region = await preflightRegion(
-			reportDir,
-			{ total: 0, count: 0, quantity_limit: 10, items: [] },
-			1500,
-		);
-		const run = startCli(["gate"], preflightEnv(region, reportDir));
-		expect(await region.bothWaiting).toBe(true);
+		const { reportDir, region, run } = await gateWithHeldStages(1500);
 		run.child.kill("SIGINT");
 		const result = await run.result;
 		expect(result.code).toBe(130);
@@ -328,7 +331,7 @@ describe("held stages", () => {
 				/^(verify|probes)\//.test(t.attributes.classname ?? ""),
 			),
 		).toEqual([]);
-		// The preflight's list and nothing else: the ledger is empty, so the
+		// The preflight's list and nothing else. The ledger is empty, so the
 		// cleanup has nothing to look for.
 		expect(region.seen).toHaveLength(1);
 		expect(region.seen[0]).toMatch(/^GET \/v1\/.*\/endpoint$/);
@@ -518,7 +521,7 @@ describe("gate runs", () => {
 		const names = testcases.map((t) => t.attributes.name);
 		expect(names).toContain("GATE-INTERRUPTED run stopped by SIGINT");
 		expect(result.stdout).toContain("Verdict: INTERRUPTED by SIGINT");
-		// The signal came during verify, while probes was held: probes was
+		// The signal came during verify, while probes was held. Probes was
 		// stopped unreleased, so it sent nothing and has no line or testcase.
 		expect(result.stdout).not.toMatch(/^probes: /m);
 		expect(

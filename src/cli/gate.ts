@@ -281,7 +281,7 @@ async function runStages(
 		rmSync(pactDir, { recursive: true, force: true });
 	}
 	Ledger.open(ledgerFile, runId);
-	// Release files of the held stages; removed when the run ends.
+	// Release files of the held stages, removed when the run ends.
 	const releaseDir = mkdtempSync(join(tmpdir(), `maas-gate-${runId}-`));
 
 	const vitestEntry = join(
@@ -335,6 +335,12 @@ async function runStages(
 	};
 	process.on("SIGINT", onSignal);
 	process.on("SIGTERM", onSignal);
+	/** Detaches the signal handlers and removes the release files. */
+	const endRun = () => {
+		process.off("SIGINT", onSignal);
+		process.off("SIGTERM", onSignal);
+		rmSync(releaseDir, { recursive: true, force: true });
+	};
 	let anyStageBroken = false;
 
 	const stages = options.stages ?? STAGES;
@@ -343,8 +349,8 @@ async function runStages(
 	// stages before it are done.
 	const lines = new Map<string, string | null>();
 	let printed = 0;
-	// Stage lines follow the preflight's line; a failed preflight prints
-	// none, since no stage then ran.
+	// Stage lines follow the preflight's line. A failed preflight prints
+	// none, since no stage ran.
 	let preflightPassed = false;
 	let abandoned = false;
 	const printInOrder = () => {
@@ -396,8 +402,8 @@ async function runStages(
 		try {
 			report = readStageReport(reportDir, stage);
 			if (report && result.heldMs > 0) {
-				// The stage's own clock ran while it was held; its time in
-				// the report is from its release to its end.
+				// The stage's own clock ran while it was held, so its time in
+				// the report is reset to run from its release to its end.
 				report.timestamp = startedAt.toISOString();
 				report.timeSeconds = (result.durationMs - result.heldMs) / 1000;
 				writeStageReport(reportDir, report);
@@ -453,7 +459,7 @@ async function runStages(
 		for (const stage of stages) {
 			if (!STAGES_WITHOUT_REGION.has(stage)) continue;
 			const finished = runStage(stage);
-			// Awaited below; until then a failure must not go unhandled.
+			// Awaited below. Until then a failure must not go unhandled.
 			finished.catch(() => undefined);
 			freeStages.push(finished);
 		}
@@ -487,15 +493,13 @@ async function runStages(
 		clearReports(reportDir);
 		rmSync(ledgerFile, { force: true });
 		for (const stage of stages) rmSync(logFileOf(stage), { force: true });
-		process.off("SIGINT", onSignal);
-		process.off("SIGTERM", onSignal);
-		rmSync(releaseDir, { recursive: true, force: true });
+		endRun();
 		if (startProblem !== undefined) output.err(startProblem);
 		return stopSignal ? (EXIT_BY_SIGNAL[stopSignal] ?? 1) : 2;
 	}
 	output.out(`Run ${runId}: ledger ${ledgerFile}`);
-	// After a signal during the preflight nothing is released: the stages
-	// below are stopped, and the report says the run was interrupted.
+	// After a signal during the preflight nothing is released. The stages
+	// below are stopped, and the report records the interrupted run.
 	released = !stopSignal;
 	preflightPassed = true;
 	printInOrder();
@@ -537,7 +541,7 @@ async function runStages(
 				cleanupRun({
 					client,
 					ledger,
-					// Creates may still land after a stage was stopped; nothing
+					// Creates may still land after a stage was stopped, but none
 					// can when no stage was released.
 					settleMs:
 						released && (stopSignal || anyStageBroken)
@@ -593,9 +597,7 @@ async function runStages(
 					: ""
 			}`,
 		);
-		process.off("SIGINT", onSignal);
-		process.off("SIGTERM", onSignal);
-		rmSync(releaseDir, { recursive: true, force: true });
+		endRun();
 	}
 
 	const ledger = Ledger.open(ledgerFile, runId);

@@ -32,8 +32,8 @@ export interface StageRunOptions {
 	/** Milliseconds between SIGTERM and SIGKILL of the group; default 5000. */
 	killGraceMs?: number;
 	/**
-	 * Holds the stage until `release()`; the environment must name this
-	 * file in MAAS_STAGE_RELEASE_FILE for the stage to wait on it.
+	 * Holds the stage until `release()`. The environment must name this
+	 * file in MAAS_STAGE_RELEASE_FILE for the stage to wait for it.
 	 */
 	releaseFile?: string;
 }
@@ -51,7 +51,7 @@ export interface StageRunResult {
 	logTail: string;
 	/** From the start of the process to its end. */
 	durationMs: number;
-	/** The part of durationMs the stage was held before its release; 0 if never held. */
+	/** The part of durationMs the stage was held before its release, or 0 if never held. */
 	heldMs: number;
 }
 
@@ -59,7 +59,7 @@ export interface RunningStage {
 	readonly result: Promise<StageRunResult>;
 	/** Stops the stage: SIGTERM to its group, SIGKILL after the grace time. */
 	stop(): void;
-	/** Releases a held stage and starts its timeout; does nothing for a stage not held. */
+	/** Releases a held stage and starts its timeout. Does nothing for a stage not held. */
 	release(): void;
 }
 
@@ -218,7 +218,7 @@ export function startStage(options: StageRunOptions): RunningStage {
 				releaseStage(releaseFile);
 			} catch (error) {
 				log(
-					`gate: could not release stage ${options.stage}: ${(error as Error).message}; killed`,
+					`gate: failed to release stage ${options.stage} (${(error as Error).message}); the stage was killed`,
 				);
 				terminate();
 			}

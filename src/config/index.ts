@@ -74,7 +74,7 @@ export interface Config {
 	ledgerFile: string | undefined;
 	/**
 	 * MAAS_STAGE_RELEASE_FILE, set by the gate for a stage it starts ahead
-	 * of its turn: the stage sends nothing before the file exists. Absolute.
+	 * of its turn. The stage sends nothing before the file exists. Absolute.
 	 */
 	stageReleaseFile: string | undefined;
 	/** MAAS_GATE_PID, set by the gate for its stages. */

@@ -36,6 +36,36 @@ async function setUp(runId: string) {
 	return { mock, client, ledger };
 }
 
+/** A region that never answers a delete and keeps the endpoint. */
+async function setUpStuck(runId: string) {
+	mock = await startMockRegion({
+		deviations: ["delete-never-responds", "delete-keeps-endpoint"],
+	});
+	client = new MaasClient({
+		endpoint: mock.url,
+		projectId: mock.projectId,
+		token: mock.token,
+		timeoutMs: 300,
+	});
+	const ledger = Ledger.open(join(workDir, `${runId}.jsonl`), runId);
+	return { mock, client, ledger };
+}
+
+/** Reserves a name, creates the endpoint and records it, as a state does. */
+async function createRecorded(
+	client: MaasClient,
+	ledger: Ledger,
+): Promise<{ name: string; id: string }> {
+	const name = ledger.reserveName("conformance-");
+	const { id } = await client.createEndpoint({
+		endpoint_name: name,
+		source: "custom_from_maas",
+		model_name: "m",
+	});
+	ledger.recordCreated(name, id as string);
+	return { name, id: id as string };
+}
+
 describe("ledger reconciler", () => {
 	test("deletes a created endpoint left alive and records it", async () => {
 		const { mock, client, ledger } = await setUp("reconcile1");
@@ -44,13 +74,7 @@ describe("ledger reconciler", () => {
 			ledger,
 			namePrefix: "conformance-",
 		});
-		const name = ledger.reserveName("conformance-");
-		const { id } = await client.createEndpoint({
-			endpoint_name: name,
-			source: "custom_from_maas",
-			model_name: "m",
-		});
-		ledger.recordCreated(name, id as string);
+		await createRecorded(client, ledger);
 		expect(await reconciler.reconcile()).toEqual([]);
 		expect(mock.endpoints().map((e) => e.endpoint_name)).toEqual([
 			"someone-elses",
@@ -86,13 +110,7 @@ describe("ledger reconciler", () => {
 			ledger,
 			namePrefix: "conformance-",
 		});
-		const name = ledger.reserveName("conformance-");
-		const { id } = await client.createEndpoint({
-			endpoint_name: name,
-			source: "custom_from_maas",
-			model_name: "m",
-		});
-		ledger.recordCreated(name, id as string);
+		const { id } = await createRecorded(client, ledger);
 		await client.deleteEndpoint(id as string);
 		const before = mock.requests().length;
 		expect(await reconciler.reconcile()).toEqual([]);
@@ -107,13 +125,7 @@ describe("ledger reconciler", () => {
 
 	test("leaves endpoints of earlier stages and of anyone else alone", async () => {
 		const { mock, client, ledger } = await setUp("reconcile4");
-		const earlier = ledger.reserveName("conformance-");
-		const { id } = await client.createEndpoint({
-			endpoint_name: earlier,
-			source: "custom_from_maas",
-			model_name: "m",
-		});
-		ledger.recordCreated(earlier, id as string);
+		const { name: earlier, id } = await createRecorded(client, ledger);
 		const reconciler = createLedgerReconciler({
 			client,
 			ledger,
@@ -132,16 +144,7 @@ describe("ledger reconciler", () => {
 	});
 
 	test("reports a failed delete once and does not send it again", async () => {
-		mock = await startMockRegion({
-			deviations: ["delete-never-responds", "delete-keeps-endpoint"],
-		});
-		client = new MaasClient({
-			endpoint: mock.url,
-			projectId: mock.projectId,
-			token: mock.token,
-			timeoutMs: 300,
-		});
-		const ledger = Ledger.open(join(workDir, "reconcile6.jsonl"), "reconcile6");
+		const { client, ledger } = await setUpStuck("reconcile6");
 		// The mock logs a request once it is answered, so the client counts
 		// the deletes here: each one times out.
 		const counted = countTimeouts(client);
@@ -150,13 +153,7 @@ describe("ledger reconciler", () => {
 			ledger,
 			namePrefix: "conformance-",
 		});
-		const name = ledger.reserveName("conformance-");
-		const { id } = await client.createEndpoint({
-			endpoint_name: name,
-			source: "custom_from_maas",
-			model_name: "m",
-		});
-		ledger.recordCreated(name, id as string);
+		const { name } = await createRecorded(client, ledger);
 		expect((await reconciler.reconcile()).join("\n")).toMatch(
 			new RegExp(
 				`could not clean up endpoint ${name}: .*timed out after 300 ms`,
@@ -168,7 +165,7 @@ describe("ledger reconciler", () => {
 		expect(ledger.alive().map((entry) => entry.name)).toEqual([name]);
 	});
 
-	test("names given: touches only those, and tells which are unsettled", async () => {
+	test("with names: touches only those", async () => {
 		const { mock, client, ledger } = await setUp("reconcile7");
 		const reconciler = createLedgerReconciler({
 			client,
@@ -177,13 +174,7 @@ describe("ledger reconciler", () => {
 		});
 		const made: Record<string, string> = {};
 		for (const lane of ["mine", "other"]) {
-			const name = ledger.reserveName("conformance-");
-			const { id } = await client.createEndpoint({
-				endpoint_name: name,
-				source: "custom_from_maas",
-				model_name: "m",
-			});
-			ledger.recordCreated(name, id as string);
+			const { name } = await createRecorded(client, ledger);
 			made[lane] = name;
 		}
 		const mine = made.mine as string;
@@ -206,16 +197,7 @@ describe("ledger reconciler", () => {
 	});
 
 	test("a name whose delete failed: stays unsettled", async () => {
-		mock = await startMockRegion({
-			deviations: ["delete-never-responds", "delete-keeps-endpoint"],
-		});
-		client = new MaasClient({
-			endpoint: mock.url,
-			projectId: mock.projectId,
-			token: mock.token,
-			timeoutMs: 300,
-		});
-		const ledger = Ledger.open(join(workDir, "reconcile8.jsonl"), "reconcile8");
+		const { client, ledger } = await setUpStuck("reconcile8");
 		const reconciler = createLedgerReconciler({
 			client,
 			ledger,

@@ -175,8 +175,8 @@ describe("provider states", () => {
 
 	test("refuses to create a third live endpoint of the run", async () => {
 		const { client, ledger, mock, states } = await setUp({ quota: 10 });
-		// Two lanes hold one each; a third set of states would break the
-		// run's limit, though it holds none itself.
+		// Each of two lanes keeps one endpoint alive. A third set of states
+		// would exceed the run's limit, although it keeps none itself.
 		const otherLane = statesOf(client, ledger);
 		await states.handlers[PROVIDER_STATES.endpointExists].setup();
 		await otherLane.handlers[PROVIDER_STATES.endpointExists].setup();

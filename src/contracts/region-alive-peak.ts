@@ -1,7 +1,7 @@
 /**
  * The maximum number of endpoints a run can have had alive at once, from the mock
  * region's request log. An accepted create (2xx POST to the collection)
- * counts from the moment it arrived; an accepted delete (2xx DELETE of one
+ * counts from the moment it arrived. An accepted delete (2xx DELETE of one
  * endpoint) frees one only once its response ended. The real count never
  * exceeds this bound. A lane's requests follow one another, so its delete
  * ends before its next create arrives and the bound does not count one

@@ -1,9 +1,9 @@
 /**
  * The verify stage's lanes against the mock region, through a proxy that
- * holds or resets chosen requests: two interactions are verified at the
- * same time; a stall or a crash in one lane fails only that lane's
- * interaction; a lane's clean-up leaves the other lane's endpoint alone; a
- * lane never holds two endpoints; and across the whole pact at most 2 of
+ * delays or resets chosen requests. Two interactions are verified at the
+ * same time, and a stall or a crash in one lane fails only that lane's
+ * interaction. A lane's clean-up leaves the other lane's endpoint alone, a
+ * lane never keeps two endpoints, and across the whole pact at most 2 of
  * the run's endpoints are alive at once.
  */
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";

@@ -4,7 +4,7 @@
  * past the interaction's deadline and a crash each fail that interaction
  * only and the next one gets a new process; a spent stage budget stops the
  * interaction in progress and fails the later ones at once; a verification
- * that cannot start says why, and no other process is started. Lanes
+ * that cannot start reports why, and no other process is started. Lanes
  * verifying side by side are in verification-lanes.test.ts.
  */
 import { spawn } from "node:child_process";

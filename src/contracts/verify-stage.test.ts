@@ -193,8 +193,8 @@ describe("verify stage against the mock region", () => {
 						expect(ledger.alive()).toEqual([]);
 						expect(ledger.peakAlive()).toBeLessThanOrEqual(2);
 						// The region's own log bounds it too, the endpoints the
-						// interactions created included. A delete that is never
-						// answered would count as not freeing its endpoint.
+						// interactions created included. A delete that never gets a
+						// response would count as not freeing its endpoint.
 						if (stageCase.failing.length === 0) {
 							expect(regionAlivePeak(mock.requests())).toBeLessThanOrEqual(2);
 						}

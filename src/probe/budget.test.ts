@@ -59,7 +59,7 @@ describe("EndpointBudget", () => {
 		(await waiting).release();
 	});
 
-	test("a fixture's create asked in the same turn gets the slot before a check's", async () => {
+	test("same turn: fixture before check", async () => {
 		const budget = new EndpointBudget(1);
 		const check = budget.acquire("check", CHECK_PRIORITY);
 		const fixture = budget.acquire("fixture", FIXTURE_PRIORITY);
@@ -70,7 +70,7 @@ describe("EndpointBudget", () => {
 		expect((await check).purpose).toBe("check");
 	});
 
-	test("a fixture's create that queues later is served before a waiting check's", async () => {
+	test("later fixture before waiting check", async () => {
 		const budget = new EndpointBudget(1);
 		const slot = await budget.acquire("first");
 		const order: string[] = [];
@@ -83,7 +83,7 @@ describe("EndpointBudget", () => {
 			record(budget.acquire("check-1", CHECK_PRIORITY)),
 			record(budget.acquire("check-2", CHECK_PRIORITY)),
 		];
-		// Both checks are queued before the fixtures ask.
+		// Both checks are queued before the fixtures request a slot.
 		await new Promise((resolve) => setImmediate(resolve));
 		await new Promise((resolve) => setImmediate(resolve));
 		const fixtures = [

@@ -145,8 +145,8 @@ export class EndpointBudget {
 		purpose: string,
 		priority = FIXTURE_PRIORITY,
 	): Promise<BudgetSlot> {
-		// Checks that start together ask in the same turn; waiting one turn
-		// lets the fixtures' creates among them ask first.
+		// Checks that start together request a slot in the same turn, so
+		// waiting one turn lets the fixtures' creates among them go first.
 		if (priority < FIXTURE_PRIORITY) await nextTurn();
 		if (
 			this.inUseSlots.size < this.limit &&

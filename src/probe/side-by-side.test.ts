@@ -16,8 +16,8 @@ import type { StageReport } from "../report/stage-report.ts";
 import { randomRunId } from "./run-id.ts";
 
 /**
- * The probes stage as the gate runs it, against a region that holds every
- * response 150 ms: the checks of different spec files run side by side,
+ * The probes stage as the gate runs it, against a region that delays every
+ * response by 150 ms. The checks of different spec files run side by side,
  * and the report still names each check's own spec file.
  */
 

@@ -24,7 +24,7 @@ declare module "vitest" {
 		stage?: string;
 		/**
 		 * Spec file that registered the check, relative to the project root,
-		 * when one test module loads several (the probes stage); the JUnit
+		 * when one test module loads several (the probes stage). The JUnit
 		 * classname names this file instead of the module.
 		 */
 		specFile?: string;
